@@ -120,8 +120,7 @@ def from_records(records: Iterable[Statement | Mapping[str, Any]]) -> pd.DataFra
     if unknown:
         raise SchemaError(f"unknown statement fields {unknown}; valid fields: {list(COLUMNS)}")
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    if "speaker_role" in frame:
-        frame["speaker_role"] = frame["speaker_role"].fillna("unknown")
+    frame["speaker_role"] = frame["speaker_role"].astype(object).fillna("unknown")
     return validate(frame)
 
 

@@ -1,0 +1,256 @@
+"""The ``reaction-lens`` command line.
+
+argparse rather than typer/click: it ships with Python, its behaviour is stable, and the commands
+and options here are a contract other tools call (see README, "Command line").
+Errors the user can fix print one line on stderr and exit 2; there is no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from analysis import pipeline
+from analysis.errors import InputError, ReactionLensError
+from analysis.ingest import ColumnMapping
+from analysis.quotes import quote_statements
+from analysis.stance import Target
+
+EXIT_USAGE = 2
+QUOTE_FIELDS = ("text", "speaker", "speaker_role", "attribution", "char_start", "char_end", "quote_kind")
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+class BarProgress:
+    """A tqdm bar per stage on stderr: rows done / total and skipped so far."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, tqdm[Any]] = {}
+
+    def __call__(self, stage: str, done: int, total: int, skipped: int) -> None:
+        if not self.enabled:
+            return
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="row", file=sys.stderr)
+        bar.total = total
+        bar.n = done
+        bar.set_postfix(skipped=skipped, refresh=False)
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except ReactionLensError as exc:
+        print(f"reaction-lens: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reaction-lens",
+        description="Who said what about a news story, how they feel and which side they take.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_analyze(commands)
+    _add_quotes(commands)
+    _add_evaluate(commands)
+    _add_dashboard(commands)
+    return parser
+
+
+
+def _add_analyze(commands: Any) -> None:
+    p = commands.add_parser(
+        "analyze",
+        help="read articles and comment exports, write the scored statement table",
+        description="Inputs: article files (.txt .md .html), http(s) URLs, comment exports "
+        "(.csv .tsv .json .jsonl .ndjson .xlsx .parquet).",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    _add_target_options(p)
+    p.add_argument("--out", type=Path, help="output table: .parquet, .csv or .jsonl")
+    for field in ("text", "author", "time", "id", "parent", "platform"):
+        p.add_argument(
+            f"--{field}-col",
+            metavar="COLUMN",
+            help=f"column (or dotted path) holding the {field}; overrides detection",
+        )
+    p.add_argument("--include-partial", action="store_true", help="keep partial quotes as rows")
+    p.add_argument("--workers", type=int, default=1, help="processes for sentiment (default 1)")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.set_defaults(run=_run_analyze)
+
+
+def _add_target_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", help="what stance is measured toward, in plain words")
+    p.add_argument("--alias", action="append", default=[], help="another name for the target")
+    p.add_argument("--opponent", action="append", default=[], help="a counter-target")
+
+
+def _add_quotes(commands: Any) -> None:
+    p = commands.add_parser("quotes", help="print the direct quotations of an article")
+    p.add_argument("article", metavar="ARTICLE_OR_URL")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    p.add_argument(
+        "--all-kinds", action="store_true", help="also print partial and scare quotes"
+    )
+    p.set_defaults(run=_run_quotes)
+
+
+def _add_evaluate(commands: Any) -> None:
+    p = commands.add_parser(
+        "evaluate",
+        help="measure against labelled data; the last line printed is a JSON object",
+    )
+    p.add_argument("task", choices=("quotes", "stance", "sentiment"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=_run_evaluate)
+
+
+def _add_dashboard(commands: Any) -> None:
+    p = commands.add_parser("dashboard", help="open the dashboard (default: the bundled sample)")
+    p.add_argument("table", nargs="?", type=Path, help="a statement table written by analyze")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(run=_run_dashboard)
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    target = _target(args)
+    mapping = ColumnMapping(
+        text=args.text_col,
+        author=args.author_col,
+        time=args.time_col,
+        id=args.id_col,
+        parent=args.parent_col,
+        platform=args.platform_col,
+    )
+    if args.out is not None and args.out.suffix.lower() not in pipeline.OUTPUT_FORMATS:
+        raise InputError(f"--out {args.out}: use one of {', '.join(pipeline.OUTPUT_FORMATS)}")
+    result = pipeline.analyze(
+        args.inputs,
+        target=target,
+        mapping=mapping,
+        include_partial=args.include_partial,
+        workers=args.workers,
+        progress=BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
+    )
+    _print_summary(result)
+    if args.out is not None:
+        side = pipeline.write_statements(result.statements, args.out, result.manifest)
+        print(f"wrote {len(result.statements)} statements to {args.out} (manifest {side})")
+    for failure in result.failures:
+        print(f"reaction-lens: error: {failure.error}", file=sys.stderr)
+    return EXIT_USAGE if result.failures else 0
+
+
+def _target(args: argparse.Namespace) -> Target | None:
+    if args.target is None:
+        if args.alias or args.opponent:
+            raise InputError("--alias and --opponent need --target: name what stance is toward")
+        return None
+    if not args.target.strip():
+        raise InputError("--target is empty: name what stance is toward, e.g. 'the new bus lanes'")
+    return Target(args.target.strip(), tuple(args.alias), tuple(args.opponent))
+
+
+def _print_summary(result: pipeline.Analysis) -> None:
+    for report in result.reports:
+        print(f"{report.source}: {report.layout}")
+        mapped = ", ".join(f"{k}={v}" for k, v in report.mapping.items() if v)
+        if mapped:
+            print(f"  mapping: {mapped}  (override with --text-col, --author-col, ...)")
+        print(
+            f"  rows read {report.rows_read}, statements {report.statements}, "
+            f"skipped {len(report.skipped)}"
+        )
+        for reason, count in sorted(report.skipped_by_reason.items()):
+            print(f"    skipped {count}: {reason}")
+        for note in report.notes:
+            print(f"  note: {note}")
+    total_read = sum(r.rows_read for r in result.reports)
+    total_skipped = sum(len(r.skipped) for r in result.reports)
+    print(
+        f"total: rows read {total_read}, statements {len(result.statements)}, "
+        f"skipped {total_skipped}, unreadable inputs {len(result.failures)}"
+    )
+
+
+def _run_quotes(args: argparse.Namespace) -> int:
+    from analysis.ingest import load_article
+
+    article = load_article(args.article)
+    kinds = ("statement", "partial", "scare") if args.all_kinds else ("statement",)
+    frame, _ = quote_statements(article, kinds=kinds)
+    rows = frame.loc[:, list(QUOTE_FIELDS)].astype(object).where(frame.notna(), None)
+    records = rows.to_dict(orient="records")
+    if args.format == "jsonl":
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+        return 0
+    for record in records:
+        span = f"[{record['char_start']}:{record['char_end']}]"
+        who = f"{record['speaker'] or '?'} ({record['speaker_role']})"
+        print(f"{span} {who} {record['quote_kind']}: “{record['text']}”")
+        if record["attribution"]:
+            print(f"    attributed by: {record['attribution']}")
+    print(f"{len(records)} quotes")
+    return 0
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    evaluators: dict[str, Callable[[Path], dict[str, Any]]] = _evaluators()
+    if not args.file.is_file():
+        raise InputError(f"{args.file}: no such file")
+    result = evaluators[args.task](args.file)
+    for key, value in result.items():
+        if not isinstance(value, dict | list):
+            print(f"{key}: {value}")
+    print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0
+
+
+def _evaluators() -> dict[str, Callable[[Path], dict[str, Any]]]:
+    from analysis.quotes import evaluate_quotes
+    from analysis.sentiment import evaluate_sentiment
+    from analysis.stance import evaluate_stance
+
+    return {"quotes": evaluate_quotes, "stance": evaluate_stance, "sentiment": evaluate_sentiment}
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if args.table is not None:
+        if not args.table.is_file():
+            raise InputError(f"{args.table}: no such statement table")
+        command += ["--", str(args.table.resolve())]
+    return subprocess.call(command)
+
+
+__all__ = ["build_parser", "main"]
