@@ -24,7 +24,15 @@ from analysis.quotes import quote_statements
 from analysis.stance import Target
 
 EXIT_USAGE = 2
-QUOTE_FIELDS = ("text", "speaker", "speaker_role", "attribution", "char_start", "char_end", "quote_kind")
+QUOTE_FIELDS = (
+    "text",
+    "speaker",
+    "speaker_role",
+    "attribution",
+    "char_start",
+    "char_end",
+    "quote_kind",
+)
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
@@ -75,7 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
 def _add_analyze(commands: Any) -> None:
     p = commands.add_parser(
         "analyze",
@@ -108,9 +115,7 @@ def _add_quotes(commands: Any) -> None:
     p = commands.add_parser("quotes", help="print the direct quotations of an article")
     p.add_argument("article", metavar="ARTICLE_OR_URL")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
-    p.add_argument(
-        "--all-kinds", action="store_true", help="also print partial and scare quotes"
-    )
+    p.add_argument("--all-kinds", action="store_true", help="also print partial and scare quotes")
     p.set_defaults(run=_run_quotes)
 
 

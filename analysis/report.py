@@ -22,12 +22,16 @@ class ImportReport:
     """The accounting of one source (a comment export or an article)."""
 
     source: str
-    layout: str  # e.g. "flat table", "x-twitter api v2 json", "reddit pushshift jsonl", "article html"
+    layout: (
+        str  # e.g. "flat table", "x-twitter api v2 json", "reddit pushshift jsonl", "article html"
+    )
     mapping: dict[str, str | None] = field(default_factory=dict)  # statement field -> input column
     rows_read: int = 0
     statements: int = 0
     skipped: list[Skip] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. "decoded as cp1252", "recovered unclosed quote"
+    notes: list[str] = field(
+        default_factory=list
+    )  # e.g. "decoded as cp1252", "recovered unclosed quote"
 
     def skip(self, row: int | None, reason: str, raw: object = "") -> None:
         self.skipped.append(Skip(row, reason, str(raw)[:RAW_EXCERPT]))

@@ -138,8 +138,18 @@ REPLIES = {
     "against": ["Nope, this is wrong.", "Totally disagree, it's a mess.", "Absolutely not."],
     "neutral": ["Source?", "Any update on this?", "Asking the same thing."],
 }
-OPENERS = ["", "", "", "Honestly, ", "As someone who lives off Maple Road: ", "Hot take: ",
-           "Been thinking about this all week. ", "My two cents: ", "lol ", "Look, "]
+OPENERS = [
+    "",
+    "",
+    "",
+    "Honestly, ",
+    "As someone who lives off Maple Road: ",
+    "Hot take: ",
+    "Been thinking about this all week. ",
+    "My two cents: ",
+    "lol ",
+    "Look, ",
+]
 CLOSERS = ["", "", "", " Just saying.", " 👍", " Unbelievable.", "!!", " We'll see.", " #Millbrook"]
 AUTHORS = [f"{a}_{b}" for a in ("elm", "river", "oak", "maple", "north", "cedar") for b in range(8)]
 
