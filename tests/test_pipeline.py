@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline, schema
+from analysis.stance import Target
+
+
+@pytest.fixture(scope="module")
+def sample_run() -> pipeline.Analysis:
+    return pipeline.analyze(pipeline.sample_inputs(), target=pipeline.sample_target())
+
+
+def test_analyze_sample_accounts_for_every_row(sample_run: pipeline.Analysis) -> None:
+    comments = next(r for r in sample_run.reports if r.source.endswith(".jsonl"))
+    raw_lines = (pipeline.SAMPLE_DIR / "sample_comments.jsonl").read_text().splitlines()
+    assert comments.rows_read == len(raw_lines)
+    assert comments.skipped_by_reason == {"empty text": 2}
+    assert all(r.balanced for r in sample_run.reports)
+    assert sum(r.statements for r in sample_run.reports) == len(sample_run.statements)
+    assert not sample_run.failures
+
+
+def test_analyze_sample_fills_every_scoring_column(sample_run: pipeline.Analysis) -> None:
+    frame = sample_run.statements
+    schema.validate(frame)
+    for column in ("sentiment_compound", "sentiment_label", "stance_label", "stance_score"):
+        assert frame[column].notna().all(), column
+    assert set(frame["source_kind"]) == {"article", "comment"}
+    assert {"official", "public"} <= set(frame["speaker_role"])
+    assert {"favor", "against"} <= set(frame["stance_label"])
+
+
+def test_analyze_records_the_run_manifest(sample_run: pipeline.Analysis) -> None:
+    run = sample_run.manifest
+    assert run["target"]["text"] == pipeline.sample_target().text
+    assert run["sentiment"]["version"] == "vaderSentiment==3.3.2"
+    assert any(name.startswith("reporting_verbs") for name in run["rules"].values())
+    assert [s["source"] for s in run["sources"]] == [r.source for r in sample_run.reports]
+
+
+def test_analyze_is_deterministic(sample_run: pipeline.Analysis) -> None:
+    again = pipeline.analyze(pipeline.sample_inputs(), target=pipeline.sample_target())
+    pd.testing.assert_frame_equal(again.statements, sample_run.statements)
+
+
+def test_analyze_without_target_leaves_stance_empty() -> None:
+    run = pipeline.analyze([pipeline.Pasted("“We open on Monday,” the mayor said.")], target=None)
+    assert run.statements["stance_label"].isna().all()
+    assert run.statements["sentiment_label"].notna().all()
+
+
+def test_analyze_reports_an_unreadable_input_and_keeps_the_rest(tmp_path: Path) -> None:
+    good = tmp_path / "ok.csv"
+    good.write_text("text,author\nLove the plaza,ann\n", encoding="utf-8")
+    run = pipeline.analyze([tmp_path / "missing.csv", good], target=Target("the plaza"))
+    assert [f.source for f in run.failures] == [str(tmp_path / "missing.csv")]
+    assert "missing.csv" in run.failures[0].error
+    assert run.statements["text"].tolist() == ["Love the plaza"]
+
+
+def test_analyze_reads_uploads_and_pasted_text() -> None:
+    upload = pipeline.Upload("c.csv", "comment,name\nGreat idea,bo\nAwful idea,cy\n".encode())
+    pasted = pipeline.Pasted("“The plaza opens in May,” said Mayor Lee.\n", source="note")
+    run = pipeline.analyze([upload, pasted], target=Target("the plaza"))
+    assert sorted(run.statements["source"]) == ["c.csv", "c.csv", "note"]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_write_then_read_statements_round_trips(
+    sample_run: pipeline.Analysis, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"out{suffix}"
+    side = pipeline.write_statements(sample_run.statements, path, sample_run.manifest)
+    frame, run = pipeline.read_statements(path)
+    pd.testing.assert_frame_equal(frame, sample_run.statements, check_exact=False, rtol=1e-12)
+    assert run == json.loads(side.read_text())
+
+
+def test_write_statements_refuses_unknown_format(tmp_path: Path) -> None:
+    with pytest.raises(pipeline.InputError, match=r"\.xlsx"):
+        pipeline.write_statements(schema.empty(), tmp_path / "out.xlsx", {})
