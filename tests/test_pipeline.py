@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import pipeline, schema
+from analysis.errors import InputError
 from analysis.stance import Target
 
 
@@ -64,7 +65,7 @@ def test_analyze_reports_an_unreadable_input_and_keeps_the_rest(tmp_path: Path) 
 
 
 def test_analyze_reads_uploads_and_pasted_text() -> None:
-    upload = pipeline.Upload("c.csv", "comment,name\nGreat idea,bo\nAwful idea,cy\n".encode())
+    upload = pipeline.Upload("c.csv", b"comment,name\nGreat idea,bo\nAwful idea,cy\n")
     pasted = pipeline.Pasted("“The plaza opens in May,” said Mayor Lee.\n", source="note")
     run = pipeline.analyze([upload, pasted], target=Target("the plaza"))
     assert sorted(run.statements["source"]) == ["c.csv", "c.csv", "note"]
@@ -82,5 +83,5 @@ def test_write_then_read_statements_round_trips(
 
 
 def test_write_statements_refuses_unknown_format(tmp_path: Path) -> None:
-    with pytest.raises(pipeline.InputError, match=r"\.xlsx"):
+    with pytest.raises(InputError, match=r"\.xlsx"):
         pipeline.write_statements(schema.empty(), tmp_path / "out.xlsx", {})
