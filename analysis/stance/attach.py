@@ -1,0 +1,110 @@
+"""Fill the stance columns of a statement table: compute per row, then attach to a new frame.
+
+Replies: a statement whose ``parent_id`` is the ``statement_id`` of another row of the same frame
+and that names neither the target nor an opponent is read in its thread's context (see
+:func:`analysis.stance.score.score_stance`, ``parent``). Parents are scored before their replies;
+a cycle of parent ids is broken and the rows in it are read on their own.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from analysis.progress import Progress, silent
+from analysis.stance.score import StanceResult, score_stance
+from analysis.stance.target import Target
+
+STAGE = "stance"
+REPORT_EVERY = 10_000  # rows between progress calls: cheap for 1M rows, lively for the UI
+_MENTION_KINDS = frozenset({"target", "opponent"})
+
+
+def add_stance(
+    frame: pd.DataFrame, target: Target | None, *, progress: Progress | None = None
+) -> pd.DataFrame:
+    """Return a copy of ``frame`` with stance_label, stance_score and stance_evidence filled.
+
+    With no target the three columns are set to NA: a stance is always toward something.
+    Rows are never dropped; empty texts come out neutral with the reason in the evidence.
+    """
+    if target is None:
+        return frame.assign(
+            stance_label=pd.Series(pd.NA, index=frame.index, dtype="string"),
+            stance_score=pd.Series(pd.NA, index=frame.index, dtype="Float64"),
+            stance_evidence=pd.Series(pd.NA, index=frame.index, dtype="string"),
+        )
+    results = compute_stance(frame, target, progress=progress or silent)
+    return frame.assign(
+        stance_label=pd.Series([r.label for r in results], index=frame.index, dtype="string"),
+        stance_score=pd.Series([r.score for r in results], index=frame.index, dtype="Float64"),
+        stance_evidence=pd.Series(
+            [json.dumps(r.evidence, ensure_ascii=False) for r in results],
+            index=frame.index,
+            dtype="string",
+        ),
+    )
+
+
+def compute_stance(
+    frame: pd.DataFrame, target: Target, *, progress: Progress
+) -> list[StanceResult]:
+    """One result per row, in row order; repeated (text, speaker, role) are scored once."""
+    texts = _column(frame, "text")
+    speakers = _column(frame, "speaker")
+    roles = _column(frame, "speaker_role")
+    total = len(texts)
+    cache: dict[tuple[str | None, str | None, str | None], StanceResult] = {}
+    results: list[StanceResult] = []
+    for i, key in enumerate(zip(texts, speakers, roles, strict=True)):
+        if key not in cache:
+            cache[key] = score_stance(key[0], target, speaker=key[1], speaker_role=key[2])
+        results.append(cache[key])
+        if (i + 1) % REPORT_EVERY == 0:
+            progress(STAGE, i + 1, total, 0)
+    _thread(frame, target, results, texts, speakers, roles)
+    progress(STAGE, total, total, 0)
+    return results
+
+
+def _thread(
+    frame: pd.DataFrame,
+    target: Target,
+    results: list[StanceResult],
+    texts: list[str | None],
+    speakers: list[str | None],
+    roles: list[str | None],
+) -> None:
+    """Rescore replies that name nothing, parents first, in place in ``results``."""
+    parents = _column(frame, "parent_id")
+    if not any(parents):
+        return
+    index = {sid: i for i, sid in enumerate(_column(frame, "statement_id")) if sid}
+    done: set[int] = set()
+    for first in range(len(results)):
+        chain: list[int] = []
+        i: int | None = first
+        while i is not None and i not in done and i not in chain:
+            chain.append(i)  # walk up to a scored ancestor, a root or a cycle (no recursion)
+            i = index.get(parents[i] or "")
+        for i in reversed(chain):
+            parent = index.get(parents[i] or "")
+            named = any(e["kind"] in _MENTION_KINDS for e in results[i].evidence)
+            if parent is not None and parent in done and parent != i and not named:
+                results[i] = score_stance(
+                    texts[i],
+                    target,
+                    speaker=speakers[i],
+                    speaker_role=roles[i],
+                    parent=results[parent],
+                )
+            done.add(i)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[str | None]:
+    """A text column as a plain list with None for missing values (or all None if absent)."""
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = frame[name].astype("object").where(frame[name].notna(), None)
+    return [None if v is None else str(v) for v in values.tolist()]

@@ -1,0 +1,163 @@
+"""Stance cue lists (``stance_cues.en.v1``): the words an analyst reads as taking a side.
+
+The lists are data with a versioned name; change a list, change its version, so every output's
+manifest says which lists produced it. Entries are regular expressions over lower-cased text
+(word boundaries are added around them). Word valences come from VADER's lexicon
+(Hutto & Gilbert 2014, vaderSentiment 3.3.2), loaded directly so stance does not depend on the
+sentiment stage.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+STANCE_VERSION = "stance_cues.en.v1"
+LEXICON_VERSION = "vader==3.3.2 lexicon"
+
+#: Phrases that take the side of whatever they are said about (weight > 0).
+SUPPORT_CUES: tuple[tuple[str, float], ...] = (
+    (r"(?:i|we) (?:fully |strongly |still |totally )?support", 1.5),
+    (r"support(?:s|ed|ing)?", 1.2),
+    (r"(?:i|we) stand (?:with|behind)|stand(?:s|ing)? (?:with|behind|by)", 1.5),
+    (r"thank(?:s| you)(?: so much)?", 1.0),
+    (r"proud of", 1.5),
+    (r"(?:well|nicely) done|good job|great job|great work|keep up the good work", 1.5),
+    (r"applaud(?:s|ed)?|kudos|bravo|hats off", 1.5),
+    (r"vot(?:e|ed|ing) for", 1.2),
+    (r"(?:i|we) (?:agree|side) with", 1.2),
+    (r"in favou?r of", 1.2),
+    (r"(?:the )?right (?:thing|call|decision|move)", 1.2),
+    (r"long live|god bless", 1.0),
+    (r"grateful (?:for|to)|thankful (?:for|to)", 1.2),
+    (r"(?:we|you) need (?:more|to keep)", 0.8),
+    (r"defend(?:s|ed|ing)?", 0.8),
+    (r"(?:is|are|was) a hero|heroes", 1.0),
+    (r"(?:for|4) president|20(?:20|24) ?[!]*$", 0.8),
+)
+
+#: Phrases that oppose whatever they are said about (weight > 0, applied with a minus sign).
+OPPOSE_CUES: tuple[tuple[str, float], ...] = (
+    (r"disgrace(?:ful)?|shameful|shame on", 1.5),
+    (r"resign(?:s|ed|ation)?|step(?:s)? down", 1.5),
+    (r"defund(?:ed|ing)?|(?:take away|cut|pull|strip|withhold)\w* (?:\w+ ){0,5}funding", 1.5),
+    (r"lock (?:them|him|her) up", 1.5),
+    (r"(?:should|must|needs? to) be (?:fired|removed|impeached|arrested|jailed|prosecuted)", 1.5),
+    (r"fire (?:him|her|them)|remove (?:him|her|them|this)", 1.2),
+    (r"impeach(?:ed|ment)?", 1.2),
+    (r"vote (?:him|her|them|\w+) out|vot(?:e|ed|ing) against", 1.2),
+    (r"boycott(?:s|ed|ing)?", 1.2),
+    (r"not my (?:president|chief|mayor|governor)", 1.5),
+    (r"(?:i|we) (?:strongly |firmly )?oppose|oppos(?:e|es|ed|ing)", 1.2),
+    (r"abolish(?:ed|ing)?|get rid of|repeal(?:ed|ing)?|scrap(?:ped)?", 1.2),
+    (r"unacceptable|outrageous|ridiculous|absurd|pathetic", 1.0),
+    (r"should be ashamed|how dare|enough is enough", 1.5),
+    (r"liar|lying|lies|fraud|traitor|puppet|clown|crook(?:ed)?|corrupt(?:ion)?|scam|hoax", 1.0),
+    (r"(?:i|we) (?:disagree|don't agree|do not agree) with", 1.2),
+)
+
+#: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).
+SUPPORT_HASHTAG = re.compile(
+    r"#(?:istandwith|standwith|wesupport|istand|welove|ilove|vote)\w*|#\w+(?:2016|2020|2024|4president|forpresident)\b",
+    re.I,
+)
+OPPOSE_HASHTAG = re.compile(
+    r"#(?:never|notmy|impeach|dump|fire|lockhim|lockher|lockthem|stop|bye|anyonebut|resist|defund|recall|oust)\w*|#\w*(?:liar|fraud|traitor|corrupt|dictator|moron|idiot|fake|criminal|racist|resign|mustgo|isdone|isover)\w*",
+    re.I,
+)
+
+#: Words that flip the next few words (VADER's NEGATE list plus a few more).
+NEGATORS: frozenset[str] = frozenset(
+    "not no never none nothing nobody nowhere neither nor without cannot cant can't "
+    "dont don't doesnt doesn't didnt didn't isnt isn't arent aren't wasnt wasn't werent weren't "
+    "wont won't wouldnt wouldn't shouldnt shouldn't couldnt couldn't havent haven't hasnt hasn't "
+    "hadnt hadn't aint ain't mustnt mustn't neednt needn't hardly rarely seldom stop stopped".split()
+)
+NEGATION_WINDOW = 3  # tokens before a cue or valence word that can negate it (VADER looks 3 back)
+
+#: Cheap sarcasm markers: praise next to one of these is read as mockery.
+SARCASM_CUES: tuple[str, ...] = (
+    r"yeah,? right",
+    r"/s",
+    r"#sarcasm",
+    r"sure,? because",
+    r"oh,? (?:sure|great|yes|wonderful|brilliant)",
+    r"thanks a lot",
+    r"said no one ever",
+    r"what a (?:surprise|shock)",
+    r"how convenient",
+    r"ri+ght+\.{2,}",
+)
+
+#: In a reply: agreeing or disagreeing with the parent statement.
+AGREE_CUES: tuple[str, ...] = (
+    r"(?:i )?(?:totally |completely )?agree(?:d)?",
+    r"exactly",
+    r"well said",
+    r"so true",
+    r"this!+",
+    r"\+1",
+    r"100 ?%",
+    r"absolutely",
+    r"same here",
+    r"you(?:'re| are) right",
+)
+DISAGREE_CUES: tuple[str, ...] = (
+    r"(?:i )?disagree",
+    r"you(?:'re| are) wrong",
+    r"not true",
+    r"nonsense",
+    r"wrong",
+    r"nope",
+    r"bs|bull ?shit",
+    r"that's (?:false|a lie)",
+)
+
+#: VADER lexicon entries that are function words or discourse markers here, not a side.
+VALENCE_SKIP: frozenset[str] = frozenset(
+    "no yes like lol please ok okay kind well pretty sure free true care want better best "
+    "haha hah lmao rofl god".split()
+)
+
+#: Words too common to show that a text is about the target when they appear in its description.
+COMMON_WORDS: frozenset[str] = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves
+    take taking took make making made get getting got go going went part decision decide decided
+    new good bad way thing things people person time year years day days use used using say said
+    one two many much lot lots well also even still really whether via per use issue issues
+    idea ideas question questions fact facts need needs right wrong case cases place work""".split()
+)
+
+
+@cache
+def compile_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation for a cue list, longest first so 'stand with' wins over 'stand'."""
+    ordered = sorted(cues, key=len, reverse=True)
+    body = "|".join(f"(?:{c})" for c in ordered)
+    return re.compile(rf"(?<![\w#/])(?:{body})(?![\w])")
+
+
+def cue_pattern(cues: tuple[tuple[str, float], ...]) -> re.Pattern[str]:
+    """A pattern whose match index tells which cue fired (named groups c0, c1, ...)."""
+    return _weighted_pattern(cues)
+
+
+@cache
+def _weighted_pattern(cues: tuple[tuple[str, float], ...]) -> re.Pattern[str]:
+    body = "|".join(f"(?P<c{i}>{c})" for i, (c, _) in enumerate(cues))
+    return re.compile(rf"(?<![\w#])(?:{body})(?!\w)")
+
+
+@cache
+def vader_lexicon() -> dict[str, float]:
+    """VADER's word valences (−4..4), read once from the installed vaderSentiment."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    lexicon: dict[str, float] = dict(SentimentIntensityAnalyzer().lexicon)
+    return {w: v for w, v in lexicon.items() if w not in VALENCE_SKIP}

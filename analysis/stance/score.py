@@ -1,0 +1,295 @@
+"""Stance of one statement toward a target, with the words that decided it.
+
+The reading follows what an analyst does (cf. Mohammad et al. 2016, SemEval stance: stance is
+not sentiment). First: does the statement talk about the target (a mention of an alias or a
+content word of the target's description)? If not, it is neutral. Then: the side taken near
+those mentions — support/opposition cue phrases (``stance_cues.en.v1``) and the valence of
+nearby words (VADER's lexicon), each flipped by a negation just before it, flipped again when it
+sits next to an opponent rather than the target, praise flipped under a sarcasm marker — plus who
+speaks (the target's own official defaults to favor) and, for a reply that names nothing, the
+thread's direction. Every contribution is kept as evidence with its character span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from analysis.stance import cues as C
+from analysis.stance.target import (
+    Target,
+    opponent_pattern,
+    speaker_is_target,
+    target_pattern,
+)
+
+FAVOR_AT = 0.03  # |score| below this reads as neutral: a mention with no side-taking word
+NEAR_TOKENS = 6  # a word this close to a mention, in the same sentence, is said about it
+NEAR, SAME_SENTENCE, OTHER_SENTENCE = 1.0, 0.7, 0.35  # how much a word counts by distance
+CONTEXT_FACTOR = 0.5  # reply/speaker context without a mention: its words count at half weight
+SPEAKER_PRIOR = 0.8  # the target's own official or organisation speaks for it
+VALENCE_SCALE = 0.25  # VADER valences run -4..4; a strong word counts about like a weak cue
+NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
+MAX_EVIDENCE = 12  # keep evidence readable and outputs small on long texts
+OUT_OF_TEXT = -1  # start/end of evidence that is not a span of the text (speaker, reply, reason)
+POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise words count less
+BUT_SHIFT = True
+BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but"
+OFFICIAL_ROLES = frozenset({"official", "organization"})
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+_CUES = C.SUPPORT_CUES + tuple((p, -w) for p, w in C.OPPOSE_CUES)
+_CUE_RE = re.compile(
+    r"(?<![\w#/])(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CUES)) + r")(?!\w)",
+    re.I,
+)
+_CUE_WEIGHT = {f"c{i}": w for i, (_, w) in enumerate(_CUES)}
+_BUT = re.compile(r"\b(?:but|however|yet)\b", re.I)
+_SARCASM_RE = re.compile(r"(?<![\w])(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)", re.I)
+_AGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.AGREE_CUES) + r")(?!\w)", re.I)
+_DISAGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.DISAGREE_CUES) + r")(?!\w)", re.I)
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    """A label (favor | against | neutral), a score in [-1, 1] and the evidence behind it."""
+
+    label: str
+    score: float
+    evidence: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def on_topic(self) -> bool:
+        """Whether the statement was read as being about the target (a thread can inherit it)."""
+        return any(e["kind"] in _TOPIC_KINDS for e in self.evidence)
+
+
+_TOPIC_KINDS = frozenset({"target", "opponent", "speaker", "reply"})
+
+
+class _Part(NamedTuple):
+    """One contribution to the score before it is weighed by distance to a mention."""
+
+    kind: str
+    start: int
+    end: int
+    weight: float
+    note: str
+
+
+def neutral(reason: str) -> StanceResult:
+    """A neutral result whose evidence says why (empty text, no mention, ...)."""
+    return StanceResult("neutral", 0.0, [_ev("reason", reason, OUT_OF_TEXT, OUT_OF_TEXT, 0.0)])
+
+
+def score_stance(
+    text: str | None,
+    target: Target,
+    *,
+    speaker: str | None = None,
+    speaker_role: str | None = None,
+    parent: StanceResult | None = None,
+) -> StanceResult:
+    """Stance of ``text`` toward ``target``.
+
+    Args:
+        text: the statement; None, NaN or blank gives neutral with a reason.
+        target: what the stance is toward (see :class:`Target`).
+        speaker: who said it; matched against the target's aliases.
+        speaker_role: schema role; official/organization speakers matching the target default
+            to favor unless their words say otherwise.
+        parent: the stance of the statement this one replies to; a reply that names neither
+            target nor opponent inherits the thread's target at half weight.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return neutral("empty text: nothing to take a side")
+    tokens = [(m.start(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    starts = [s for s, _ in tokens]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    mentions = _mentions(text, target)
+    evidence: list[dict[str, object]] = []
+    total = 0.0
+    context = 0.0
+    spoke_for = _speaker_part(speaker, speaker_role, target)
+    if spoke_for is not None:
+        evidence.append(spoke_for)
+        total += float(spoke_for["weight"])  # type: ignore[arg-type]
+        context = CONTEXT_FACTOR
+    if not mentions and parent is not None and parent.on_topic:
+        reply, reply_weight = _reply_part(text, parent)
+        evidence.append(reply)
+        total += reply_weight
+        context = CONTEXT_FACTOR
+    if not mentions and context == 0.0:
+        return neutral("the text mentions neither the target nor its aliases or opponents")
+    for start, end, is_opp in mentions[:5]:
+        kind = "opponent" if is_opp else "target"
+        evidence.append(_ev(kind, text[start:end], start, end, 0.0))
+    parts = _parts(text, tokens, starts)
+    sarcastic = _SARCASM_RE.search(text)
+    if sarcastic is not None:
+        span = sarcastic.span()
+        evidence.append(_ev("sarcasm", sarcastic.group(), *span, 0.0, "praise read as mockery"))
+    weighed = []
+    for part in parts:
+        weight, note = _weigh(part, mentions, starts, ends, context)
+        if sarcastic is not None and weight > 0:
+            weight, note = -weight, note + "; flipped by sarcasm"
+        if weight:
+            weighed.append((part, weight, note))
+            total += weight
+    weighed.sort(key=lambda p: -abs(p[1]))
+    for part, weight, note in sorted(weighed[:MAX_EVIDENCE], key=lambda p: p[0].start):
+        evidence.append(
+            _ev(part.kind, text[part.start : part.end], part.start, part.end, weight, note)
+        )
+    score = round(max(-1.0, min(1.0, total / (abs(total) + 1.0))), 4)
+    label = "favor" if score >= FAVOR_AT else "against" if score <= -FAVOR_AT else "neutral"
+    return StanceResult(label, score, evidence)
+
+
+def _ev(
+    kind: str, text: str, start: int, end: int, weight: float, note: str = ""
+) -> dict[str, object]:
+    item: dict[str, object] = {
+        "kind": kind,
+        "text": text,
+        "start": start,
+        "end": end,
+        "weight": round(weight, 4),
+    }
+    if note:
+        item["note"] = note
+    return item
+
+
+def _mentions(text: str, target: Target) -> list[tuple[int, int, bool]]:
+    """Target and opponent mentions as (start, end, is_opponent); opponents win overlaps."""
+    opp = opponent_pattern(target)
+    found = [(m.start(), m.end(), True) for m in opp.finditer(text)] if opp else []
+    tgt = target_pattern(target)
+    if tgt is not None:
+        for m in tgt.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), False))
+    return sorted(found)
+
+
+def _speaker_part(
+    speaker: str | None, role: str | None, target: Target
+) -> dict[str, object] | None:
+    """The target's own official or organisation speaking: a favor prior (against for an opponent)."""
+    if role not in OFFICIAL_ROLES or not speaker:
+        return None
+    name = speaker_is_target(speaker, target)
+    if name is not None:
+        note = f"{role} speaker matches '{name}': speaks for the target"
+        return _ev("speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, SPEAKER_PRIOR, note)
+    rival = speaker_is_target(speaker, Target("", target.opponents)) if target.opponents else None
+    if rival is not None:
+        note = f"{role} speaker matches opponent '{rival}'"
+        return _ev("speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, -SPEAKER_PRIOR, note)
+    return None
+
+
+def _reply_part(text: str, parent: StanceResult) -> tuple[dict[str, object], float]:
+    """A reply naming nothing: agreeing keeps the parent's direction, disagreeing flips it."""
+    direction = (parent.score > 0) - (parent.score < 0)
+    weight, how = 0.0, "inherits the thread's target"
+    agree, disagree = _AGREE_RE.search(text), _DISAGREE_RE.search(text)
+    if direction and agree is not None:
+        weight, how = direction * SPEAKER_PRIOR, f"agrees ('{agree.group().strip()}')"
+    elif direction and disagree is not None:
+        weight, how = -direction * SPEAKER_PRIOR, f"disagrees ('{disagree.group().strip()}')"
+    note = f"reply to a {parent.label} statement ({parent.score:+.2f}); {how}"
+    return _ev("reply", "", OUT_OF_TEXT, OUT_OF_TEXT, weight, note), weight
+
+
+def _negated(starts: list[int], tokens: list[tuple[int, str]], at: int) -> str | None:
+    """The negator among the few tokens before character ``at``, if any."""
+    i = bisect_right(starts, at - 1)
+    for _, word in tokens[max(0, i - C.NEGATION_WINDOW) : i]:
+        if word in C.NEGATORS or word.endswith(("n't", "n’t")):
+            return word
+    return None
+
+
+def _parts(text: str, tokens: list[tuple[int, str]], starts: list[int]) -> list[_Part]:
+    """Cue phrases, side-taking hashtags and valence words, each signed and negation-checked."""
+    parts: list[_Part] = []
+    covered: list[tuple[int, int]] = []
+    for m in _CUE_RE.finditer(text):
+        weight = _CUE_WEIGHT[m.lastgroup or ""]
+        parts.append(_signed("cue", m.start(), m.end(), weight, starts, tokens))
+        covered.append(m.span())
+    for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
+        for m in pattern.finditer(text):
+            parts.append(_Part("cue", m.start(), m.end(), sign * 1.2, "hashtag"))
+            covered.append(m.span())
+    lexicon = C.vader_lexicon()
+    for start, word in tokens:
+        value = lexicon.get(word)
+        if value is None or any(s <= start < e for s, e in covered):
+            continue
+        end = start + len(word)
+        weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+        parts.append(_signed("valence", start, end, weight, starts, tokens))
+    return _but_shift(text, parts)
+
+
+def _but_shift(text: str, parts: list[_Part]) -> list[_Part]:
+    """Words after the first 'but'/'however' outweigh those before it (as in VADER)."""
+    turn = _BUT.search(text)
+    if turn is None or not BUT_SHIFT:
+        return parts
+    at = turn.start()
+    return [
+        p._replace(weight=p.weight * (BUT_AFTER if p.start > at else BUT_BEFORE)) for p in parts
+    ]
+
+
+def _signed(
+    kind: str, start: int, end: int, weight: float, starts: list[int], tokens: list[tuple[int, str]]
+) -> _Part:
+    negator = _negated(starts, tokens, start)
+    if negator is None:
+        return _Part(kind, start, end, weight, "")
+    return _Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{negator}'")
+
+
+def _weigh(
+    part: _Part,
+    mentions: list[tuple[int, int, bool]],
+    starts: list[int],
+    ends: list[int],
+    context: float,
+) -> tuple[float, str]:
+    """Weigh a contribution by its distance to the nearest mention; opponents flip the sign."""
+    note = part.note
+    if not mentions:
+        return part.weight * context, _join(note, "about the thread/speaker's target")
+    sentence = bisect_right(ends, part.start)
+    here = bisect_right(starts, part.start)
+    best: tuple[int, int, bool] | None = None
+    for start, end, is_opp in mentions:
+        if start <= part.start < end:
+            best = (0, 0, is_opp)
+            break
+        other = int(bisect_right(ends, start) != sentence)
+        key = (other, abs(bisect_right(starts, start) - here), is_opp)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    assert best is not None
+    other, distance, is_opp = best
+    factor = OTHER_SENTENCE if other else NEAR if distance <= NEAR_TOKENS else SAME_SENTENCE
+    weight = part.weight * factor
+    if is_opp:
+        weight, note = -weight, _join(note, "said of an opponent: flipped")
+    return weight, note
+
+
+def _join(note: str, more: str) -> str:
+    return f"{note}; {more}" if note else more
