@@ -1,0 +1,179 @@
+"""Why a text got its VADER score: the words, the rules that changed them, and the text-level boosts.
+
+Built from the :class:`~analysis.sentiment.vader_fast.Trace` of the very pass that computed the
+score, so the explanation cannot disagree with the number. ``to_json`` is what goes into the
+``sentiment_evidence`` column: compact, keys omitted when empty.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.sentiment.vader_fast import Scores, Trace
+
+#: How each traced rule reads; ``{d}`` is the rule's detail (a word), ``{x}`` the change it made.
+_RULES = {
+    "no_before_word": "'no' before lexicon word '{d}': 0",
+    "negation": "negated by '{d}' x-0.74",
+    "caps": "ALL CAPS {x}",
+    "booster": "modifier '{d}' {x}",
+    "never_so": "'{d}' before it x1.25",
+    "without_doubt": "'without doubt': no negation",
+    "idiom": "idiom '{d}' = {v}",
+    "least": "'least' x-0.74",
+    "but": "'but' shift {d}",
+}
+
+
+@dataclass(frozen=True)
+class WordEvidence:
+    """One lexicon word: its lexicon value, what changed it, and what it finally contributed."""
+
+    word: str
+    index: int  # token position (whitespace tokens)
+    lexicon: float
+    valence: float  # contribution to the sum, after every rule including "but"
+    rules: tuple[str, ...] = ()
+    override: bool = False  # the value came from the project's lexicon override
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "word": self.word,
+            "at": self.index,
+            "lexicon": self.lexicon,
+            "valence": _r(self.valence),
+        }
+        if self.rules:
+            out["rules"] = list(self.rules)
+        if self.override:
+            out["override"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """A sentence's character span in the input and its own compound score."""
+
+    start: int
+    end: int
+    compound: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "compound": self.compound}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything VADER used for one text, in reading order."""
+
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    label: str
+    words: tuple[WordEvidence, ...] = ()
+    but_index: int | None = None
+    caps_emphasis: bool = False  # some (not all) words are ALL CAPS, so CAPS words count extra
+    exclamations: int = 0
+    questions: int = 0
+    punctuation: float = 0.0  # the "!"/"?" amplifier added to the sum's magnitude
+    emoji: tuple[tuple[str, str], ...] = ()
+    sentences: tuple[SentenceScore, ...] = ()
+    reason: str | None = None  # why the input was not scored as given (missing, bytes, not text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Compact mapping: empty parts are left out."""
+        out: dict[str, Any] = {"words": [w.to_dict() for w in self.words]}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.but_index is not None:
+            out["but_at"] = self.but_index
+        if self.caps_emphasis and any("ALL CAPS" in r for w in self.words for r in w.rules):
+            out["caps_emphasis"] = True
+        if self.punctuation:
+            out["punctuation"] = {
+                "!": self.exclamations,
+                "?": self.questions,
+                "amplifier": _r(self.punctuation),
+            }
+        if self.emoji:
+            out["emoji"] = [list(e) for e in self.emoji]
+        if self.sentences:
+            out["sentences"] = [s.to_dict() for s in self.sentences]
+        return out
+
+    def to_json(self) -> str:
+        """JSON text for the ``sentiment_evidence`` column."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    def summary(self) -> str:
+        """One line a reader can follow, e.g. ``negative -0.6: no -1.2; fear -2.2``."""
+        parts = [f"{w.word} {w.valence:+.2f}" + _why(w) for w in self.words if w.valence]
+        head = f"{self.label} {self.compound:+.4f}"
+        if self.reason:
+            head += f" ({self.reason})"
+        tail = f"; punctuation +{self.punctuation:.3f}" if self.punctuation else ""
+        return head + (": " + "; ".join(parts) if parts else ": no valence words") + tail
+
+
+def from_trace(
+    trace: Trace,
+    scores: Scores,
+    label: str,
+    *,
+    override: Collection[str] = (),
+    sentences: tuple[SentenceScore, ...] = (),
+    reason: str | None = None,
+) -> Explanation:
+    """Turn the steps recorded while scoring into an :class:`Explanation`."""
+    neg, neu, pos, compound = scores
+    words = []
+    for index, steps in sorted(trace.steps.items()):
+        info = trace.tokens[index]
+        words.append(
+            WordEvidence(
+                word=info.word,
+                index=index,
+                lexicon=steps[0][2],
+                valence=trace.sentiments.get(index, 0.0),
+                rules=_rules(steps),
+                override=info.lower in override,
+            )
+        )
+    return Explanation(
+        compound=compound,
+        pos=pos,
+        neu=neu,
+        neg=neg,
+        label=label,
+        words=tuple(words),
+        but_index=trace.but_index,
+        caps_emphasis=trace.cap_diff,
+        exclamations=trace.exclamations,
+        questions=trace.questions,
+        punctuation=trace.amplifier,
+        emoji=tuple(trace.emoji),
+        sentences=sentences,
+        reason=reason,
+    )
+
+
+def _rules(steps: list[tuple[str, str, float]]) -> tuple[str, ...]:
+    """Readable rule lines; additive rules show the change, multiplicative ones the factor."""
+    out = []
+    previous = steps[0][2]
+    for rule, detail, value in steps[1:]:
+        out.append(_RULES[rule].format(d=detail, x=f"{value - previous:+.3f}", v=_r(value)))
+        previous = value
+    return tuple(out)
+
+
+def _why(word: WordEvidence) -> str:
+    return f" ({', '.join(word.rules)})" if word.rules else ""
+
+
+def _r(value: float) -> float:
+    return round(float(value), 4)
