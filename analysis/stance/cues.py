@@ -58,7 +58,7 @@ OPPOSE_CUES: tuple[tuple[str, float], ...] = (
 
 #: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).
 SUPPORT_HASHTAG = re.compile(
-    r"#(?:istandwith|standwith|wesupport|istand|welove|ilove|vote)\w*|#\w+(?:2016|2020|2024|4president|forpresident)\b",
+    r"#(?:istandwith|standwith|wesupport|istand|welove|ilove|vote)\w*|#[a-z]\w*?(?:20[1-4]\d|4president|forpresident)\b",
     re.I,
 )
 OPPOSE_HASHTAG = re.compile(
@@ -74,6 +74,10 @@ NEGATORS: frozenset[str] = frozenset(
     "hadnt hadn't aint ain't mustnt mustn't neednt needn't hardly rarely seldom stop stopped".split()
 )
 NEGATION_WINDOW = 3  # tokens before a cue or valence word that can negate it (VADER looks 3 back)
+RAISED_NEGATION_WINDOW = 8  # "don't think ... is a disgrace": a negated belief verb reaches further
+BELIEF_VERBS: frozenset[str] = frozenset(
+    "think believe feel expect suppose imagine say consider find call".split()
+)
 
 #: Cheap sarcasm markers: praise next to one of these is read as mockery.
 SARCASM_CUES: tuple[str, ...] = (

@@ -47,6 +47,7 @@ _CUE_RE = re.compile(
     re.I,
 )
 _CUE_WEIGHT = {f"c{i}": w for i, (_, w) in enumerate(_CUES)}
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]")
 _BUT = re.compile(r"\b(?:but|however|yet)\b", re.I)
 _SARCASM_RE = re.compile(r"(?<![\w])(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)", re.I)
 _AGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.AGREE_CUES) + r")(?!\w)", re.I)
@@ -208,12 +209,21 @@ def _reply_part(text: str, parent: StanceResult) -> tuple[dict[str, object], flo
     return _ev("reply", "", OUT_OF_TEXT, OUT_OF_TEXT, weight, note), weight
 
 
-def _negated(starts: list[int], tokens: list[tuple[int, str]], at: int) -> str | None:
-    """The negator among the few tokens before character ``at``, if any."""
+def _negated(text: str, starts: list[int], tokens: list[tuple[int, str]], at: int) -> str | None:
+    """The negator just before character ``at`` in the same clause, if any.
+
+    Up to three tokens back (as VADER), or further back when the negator governs a belief verb
+    ("I don't think the council is a disgrace": negation raised from the clause below).
+    """
     i = bisect_right(starts, at - 1)
-    for _, word in tokens[max(0, i - C.NEGATION_WINDOW) : i]:
+    for j in range(i - 1, max(-1, i - 1 - C.RAISED_NEGATION_WINDOW), -1):
+        begin, word = tokens[j]
+        if _CLAUSE_BREAK.search(text, begin, at):
+            return None
         if word in C.NEGATORS or word.endswith(("n't", "n’t")):
-            return word
+            near = i - j <= C.NEGATION_WINDOW
+            raised = j + 1 < len(tokens) and tokens[j + 1][1] in C.BELIEF_VERBS
+            return word if near or raised else None
     return None
 
 
@@ -223,7 +233,7 @@ def _parts(text: str, tokens: list[tuple[int, str]], starts: list[int]) -> list[
     covered: list[tuple[int, int]] = []
     for m in _CUE_RE.finditer(text):
         weight = _CUE_WEIGHT[m.lastgroup or ""]
-        parts.append(_signed("cue", m.start(), m.end(), weight, starts, tokens))
+        parts.append(_signed("cue", m.start(), m.end(), weight, text, starts, tokens))
         covered.append(m.span())
     for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
         for m in pattern.finditer(text):
@@ -236,7 +246,7 @@ def _parts(text: str, tokens: list[tuple[int, str]], starts: list[int]) -> list[
             continue
         end = start + len(word)
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
-        parts.append(_signed("valence", start, end, weight, starts, tokens))
+        parts.append(_signed("valence", start, end, weight, text, starts, tokens))
     return _but_shift(text, parts)
 
 
@@ -252,9 +262,15 @@ def _but_shift(text: str, parts: list[_Part]) -> list[_Part]:
 
 
 def _signed(
-    kind: str, start: int, end: int, weight: float, starts: list[int], tokens: list[tuple[int, str]]
+    kind: str,
+    start: int,
+    end: int,
+    weight: float,
+    text: str,
+    starts: list[int],
+    tokens: list[tuple[int, str]],
 ) -> _Part:
-    negator = _negated(starts, tokens, start)
+    negator = _negated(text, starts, tokens, start)
     if negator is None:
         return _Part(kind, start, end, weight, "")
     return _Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{negator}'")
