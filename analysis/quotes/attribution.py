@@ -1,0 +1,322 @@
+"""Who a quotation is attributed to: a speaker mention next to a reporting cue.
+
+Looks where news writing puts attributions (AP style): after the quote (“…,” Igo said. /
+“…,” said the chief.), before it (Igo said: “…” / …, writing: “…”), in the middle
+(“…,” he added, “…”), in the previous paragraph (… one of whom wrote: ¶ “…”), or as a verbless
+credit line (— Commissioner X). Only words and punctuation are read; no parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import NamedTuple
+
+from analysis.quotes.rules import PRONOUNS, REPORTING_VERBS
+from analysis.quotes.spans import DOUBLE_OPEN, SINGLE_OPEN, Span
+
+_ABBREV = frozenset(
+    "mr mrs ms dr sen rep gov gen lt sgt capt prof st jr sr inc co corp no vs u.s u.k d.c"
+    " a.m p.m jan feb aug sept oct nov dec".split()
+)
+_WORD = re.compile(r"[\w’'.\-]+|[,;:()—–]")
+_BOUNDARY = re.compile(r"[.!?…][\"”’)]?\s+")
+_SKIP_BEFORE_CUE = frozenset(
+    "has had have also later then previously recently once would will further earlier again"
+    " repeatedly simply just only even first last finally has, reportedly".split()
+)
+_STOP_BACK = frozenset(
+    "and but that which while as when because after before if than or so said says to in on"
+    " at with from by into about over".split()
+)
+_STOP_FORWARD = frozenset(
+    "in on at to during as when after before while who that which from via with about".split()
+)
+_ADVERBIAL = frozenset(
+    "on in at after before during when while however but and so yet meanwhile significantly"
+    " speaking asked earlier later still also then separately instead indeed overall".split()
+)
+_OPENERS = DOUBLE_OPEN + SINGLE_OPEN + '"'
+_CREDIT = re.compile(r"\s*(?:—|–|--|-)\s*(?=[A-Z])")
+_ONE_OF = re.compile(
+    r"\b(?:one|some|many|two|several|another|most)\s+of\s+(?:whom|them|those)\s*$", re.I
+)
+_DESCRIPTION = re.compile(r"(?:a|an|the|who is|who was|now|then|former)\s", re.I)
+_COLON_SPEAKER = re.compile(r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s*:\s*$")
+
+
+class Mention(NamedTuple):
+    """The words naming a speaker, plus the appositive that describes it (for the role)."""
+
+    text: str
+    start: int
+    end: int
+    appositive: str
+
+
+class Attribution(NamedTuple):
+    """Speaker mention + cue found for one span."""
+
+    text: str
+    start: int
+    end: int
+    cue: str
+    mention: Mention | None
+    position: str  # after | before | middle | previous paragraph | credit | continuation
+
+
+def cue_pattern(cues: Collection[str]) -> re.Pattern[str]:
+    """One regex for all cues, longest first so phrases beat their first word."""
+    alts = sorted((re.escape(c).replace(r"\ ", r"\s+") for c in cues), key=len, reverse=True)
+    return re.compile(r"(?<![\w’'])(?:" + "|".join(alts) + r")(?![\w’'])", re.I)
+
+
+DEFAULT_CUES = cue_pattern(REPORTING_VERBS)
+
+
+def sentence_end(text: str, i: int, hi: int) -> int:
+    """End of the sentence that contains offset i (abbreviations and initials do not end it)."""
+    for m in _BOUNDARY.finditer(text, i, hi):
+        k = m.start()
+        if text[k] == ".":
+            word = text[max(i, k - 6) : k].split()[-1:] or [""]
+            tok = word[0].lower().lstrip("(")
+            if tok in _ABBREV or (len(tok) == 1 and tok.isalpha()):
+                continue
+        return m.start() + 1
+    return hi
+
+
+def sentence_start(text: str, lo: int, i: int) -> int:
+    """Start of the sentence holding offset i, not before lo."""
+    start = lo
+    for m in _BOUNDARY.finditer(text, lo, i):
+        k = m.start()
+        if text[k] == ".":
+            tok = (text[max(lo, k - 6) : k].split()[-1:] or [""])[0].lower()
+            if tok in _ABBREV or (len(tok) == 1 and tok.isalpha()):
+                continue
+        start = m.end()
+    return start
+
+
+def _tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), a + m.start(), a + m.end()) for m in _WORD.finditer(text[a:b])]
+
+
+def mention_before(text: str, a: int, b: int) -> Mention | None:
+    """The noun phrase that ends right before a cue at b (``one irritated user`` commented)."""
+    toks = _tokens(text, a, b)
+    while toks and toks[-1][0].lower() in _SKIP_BEFORE_CUE:
+        toks.pop()
+    if not toks:
+        return None
+    if toks[-1][0] == ",":
+        return subject_of(text, a, toks[-1][1])
+    m = _ONE_OF.search(text, a, toks[-1][2])
+    if m:
+        return Mention(m.group(), m.start(), m.end(), "")
+    picked: list[tuple[str, int, int]] = []
+    for tok in reversed(toks):
+        low = tok[0].lower()
+        if not tok[0][0].isalnum() or (low in _STOP_BACK and picked) or len(picked) >= 7:
+            break
+        picked.append(tok)
+        if low in {"the", "a", "an", "one", "another", "his", "her", "their", "its"}:
+            break
+    if not picked:
+        return None
+    picked.reverse()
+    return Mention(text[picked[0][1] : picked[-1][2]], picked[0][1], picked[-1][2], "")
+
+
+def subject_of(text: str, a: int, b: int) -> Mention | None:
+    """The subject of the clause in [a, b): fronted adverbials and appositives skipped."""
+    chunks = [c for c in _split_commas(text, a, b) if text[c[0] : c[1]].strip()]
+    for k, (s, e) in enumerate(chunks):
+        toks = _tokens(text, s, e)
+        if not toks:
+            continue
+        if toks[0][0].lower() in _ADVERBIAL and len(chunks) > k + 1:
+            continue
+        head = _leading_np(text, toks)
+        if head is None:
+            continue
+        rest = chunks[k + 1] if k + 1 < len(chunks) else None
+        appositive = text[rest[0] : rest[1]].strip() if rest and head[1] >= e - 1 else ""
+        if not _DESCRIPTION.match(appositive):
+            appositive = ""
+        return Mention(text[head[0] : head[1]], head[0], head[1], appositive)
+    return None
+
+
+def _split_commas(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, start = [], a
+    for k in range(a, b):
+        if text[k] == ",":
+            out.append((start, k))
+            start = k + 1
+    out.append((start, b))
+    return out
+
+
+def _leading_np(text: str, toks: list[tuple[str, int, int]]) -> tuple[int, int] | None:
+    """Offsets of the noun phrase opening a chunk: a pronoun, a capitalised run or a det phrase."""
+    first = toks[0][0]
+    low = first.lower()
+    if low in PRONOUNS:
+        return toks[0][1], toks[0][2]
+    if first[0].isupper() and low not in {"the", "a", "an", "one", "another"}:
+        end = toks[0][2]
+        for tok in toks[1:]:
+            if tok[0][0].isupper() or tok[0].lower() in {"of", "de", "van", "von", "al"}:
+                end = tok[2]
+            else:
+                break
+        return toks[0][1], end
+    if low in {"the", "a", "an", "one", "another", "some", "many", "several", "other"}:
+        end = toks[0][2]
+        for tok in toks[1:5]:
+            w = tok[0].lower()
+            if not tok[0][0].isalnum() or w in _STOP_FORWARD or w in REPORTING_VERBS:
+                break
+            if w.endswith("ed") and len(w) > 4 and not tok[0][0].isupper():
+                break
+            end = tok[2]
+        return toks[0][1], end
+    return None
+
+
+def mention_after(text: str, a: int, b: int) -> Mention | None:
+    """The noun phrase right after an inverted cue (said ``the chief``, according to ``X``)."""
+    toks = _tokens(text, a, b)
+    picked: list[tuple[str, int, int]] = []
+    for tok in toks:
+        w = tok[0].lower()
+        if not tok[0][0].isalnum() or w in _STOP_FORWARD or len(picked) >= 8:
+            break
+        picked.append(tok)
+    if not picked:
+        return None
+    end = picked[-1][2]
+    last = picked[-1][0].lower().rstrip(".")
+    if picked[-1][0].endswith(".") and last not in _ABBREV and len(last) > 1:
+        end -= 1
+    appositive = ""
+    if end < b and text[end : end + 1] == ",":
+        stop = text.find(",", end + 1, b)
+        appositive = text[end + 1 : stop if stop > 0 else b].strip()
+        if not _DESCRIPTION.match(appositive):
+            appositive = ""
+    return Mention(text[picked[0][1] : end], picked[0][1], end, appositive)
+
+
+def find_cue(
+    text: str, a: int, b: int, cues: re.Pattern[str], *, last: bool
+) -> re.Match[str] | None:
+    found = None
+    for m in cues.finditer(text, a, b):
+        if not last:
+            return m
+        found = m
+    return found
+
+
+def after_quote(
+    text: str, span: Span, hi: int, cues: re.Pattern[str], next_open: int | None
+) -> Attribution | None:
+    """Attribution in the words after the closing mark: “…,” Igo said. / “…,” said the chief."""
+    if span.close_mark is None:
+        return None
+    a = span.close_mark + 1
+    end = sentence_end(text, a, hi)
+    if next_open is not None and next_open < end:
+        end = next_open
+    credit = _CREDIT.match(text, a, end)
+    if credit:
+        m = mention_after(text, credit.end(), end)
+        if m:
+            return Attribution(text[credit.start() : m.end].strip(), a, m.end, "—", m, "credit")
+    content_tail = text[max(span.start, span.end - 2) : span.close_mark]
+    ends_sentence = content_tail.rstrip().endswith(".") and text[span.end - 1 : span.end] == "."
+    cue = find_cue(text, a, min(end, a + 160), cues, last=False)
+    if cue is None or text[a : cue.start()].count(" ") > 12:
+        return None
+    if ends_sentence and text[a:end].count(" ") > 5:
+        return None
+    words_before = text[a : cue.start()].strip(" ,")
+    if not words_before:
+        mention = mention_after(text, cue.end(), end)
+        if cue.group().lower() in {"told", "tells", "asked"}:
+            mention = None
+    else:
+        mention = mention_before(text, a, cue.start())
+    if mention is None:
+        return None
+    s = min(mention.start, cue.start())
+    e = max(mention.end, cue.end())
+    return Attribution(text[s:e], s, e, cue.group(), mention, "after")
+
+
+def before_quote(
+    text: str, span: Span, lo: int, cues: re.Pattern[str], prev_close: int | None
+) -> Attribution | None:
+    """Attribution in the words that lead into the quote: Igo said: “…” / said Smith, “…”."""
+    a = sentence_start(text, lo, span.open_mark)
+    middle = prev_close is not None and prev_close >= a
+    if prev_close is not None and prev_close >= a:
+        a = prev_close + 1
+    b = span.open_mark
+    lead = text[a:b].rstrip()
+    if not lead:
+        return None
+    cue = find_cue(text, a, b, cues, last=True)
+    if cue is None:
+        colon = _COLON_SPEAKER.search(lead)
+        if colon and len(lead.split()) <= 5:
+            s, e = a + colon.start(1), a + colon.end(1)
+            m = Mention(text[s:e], s, e, "")
+            return Attribution(text[s:e], s, e, ":", m, "before")
+        return None
+    after = text[cue.end() : b].strip(" ,:\n")
+    mention = None
+    if after and cue.group().lower() not in {"told", "tells", "telling", "asked"}:
+        mention = mention_after(text, cue.end(), b)
+        if mention is not None and mention.text.lower() in {"that", "this"}:
+            mention = None
+    if mention is None:
+        low = cue.group().lower()
+        if low.endswith("ing"):
+            mention = subject_of(text, a, cue.start())
+        else:
+            mention = mention_before(text, a, cue.start())
+    if mention is None:
+        return None
+    s, e = min(mention.start, cue.start()), max(mention.end, cue.end())
+    return Attribution(text[s:e], s, e, cue.group(), mention, "middle" if middle else "before")
+
+
+def previous_paragraph(
+    text: str, para: tuple[int, int], cues: re.Pattern[str]
+) -> Attribution | None:
+    """An introducer in the paragraph before: ``…, one of whom wrote:`` or ``X said:``."""
+    lo, hi = para
+    last = sentence_start(text, lo, hi)
+    body = text[last:hi].rstrip()
+    ends_colon = body.endswith(":")
+    cands = list(cues.finditer(text, last, hi))
+    strong = [c for c in cands if c.group().lower() not in {"according to", "as per"}]
+    if not strong:
+        return None
+    cue = strong[-1] if ends_colon else strong[0]
+    if any(ch in text[cue.end() : hi] for ch in _OPENERS):
+        return None
+    mention = None
+    if cue.group().lower().endswith("ing"):
+        mention = subject_of(text, last, cue.start())
+    else:
+        mention = mention_before(text, last, cue.start())
+    if mention is None:
+        return None
+    s, e = min(mention.start, cue.start()), max(mention.end, cue.end())
+    return Attribution(text[s:e], s, e, cue.group(), mention, "previous paragraph")

@@ -1,0 +1,270 @@
+"""Direct quotations of an article as statement rows: spans -> attribution -> speaker -> role.
+
+Compute (``extract_quotes`` returns plain ``Quote`` records) then attach (``quote_statements``
+builds the statement table); no DataFrame is mutated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+import pandas as pd
+
+from analysis import schema
+from analysis.quotes.attribution import (
+    DEFAULT_CUES,
+    Attribution,
+    after_quote,
+    before_quote,
+    cue_pattern,
+    previous_paragraph,
+    sentence_start,
+)
+from analysis.quotes.roles import Evidence
+from analysis.quotes.rules import REPORTING_VERBS
+from analysis.quotes.spans import Span, collapse, find_spans, paragraphs
+from analysis.quotes.speakers import Resolved, Resolver, build_registry
+from analysis.report import ImportReport
+
+_WORDS = re.compile(r"[\w’']+")
+_LAYOUT = "article quotes"
+
+
+class Quote(NamedTuple):
+    """One quotation found in an article (offsets index the original text)."""
+
+    text: str
+    char_start: int
+    char_end: int
+    speaker: str | None
+    speaker_role: str
+    role_evidence: dict[str, object]
+    attribution: str | None
+    attribution_start: int | None
+    attribution_end: int | None
+    quote_kind: str
+    note: str | None
+
+
+class _Found(NamedTuple):
+    """A quote plus what the evaluation needs (the speaker mention's offsets)."""
+
+    quote: Quote
+    mention_start: int | None
+    mention_end: int | None
+
+
+class ArticleLike(Protocol):
+    """What ``quote_statements`` reads from an article."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def published_at(self) -> datetime | pd.Timestamp | str | None: ...
+
+
+def extract_quotes(
+    text: str, *, cues: Collection[str] = REPORTING_VERBS, min_words: int = 4
+) -> list[Quote]:
+    """Every quotation of ``text`` with its kind, attribution, speaker and role.
+
+    Args:
+        text: the article's main text (paragraphs separated by line breaks).
+        cues: reporting cues that mark an attribution (default ``reporting_verbs.en.v1``).
+        min_words: an embedded quotation shorter than this is a scare quote, not a partial one.
+    """
+    return [f.quote for f in find_quotes(text, cues=cues, min_words=min_words)]
+
+
+def find_quotes(
+    text: str, *, cues: Collection[str] = REPORTING_VERBS, min_words: int = 4
+) -> list[_Found]:
+    """``extract_quotes`` plus the speaker mention offsets (used by the evaluation)."""
+    pattern = DEFAULT_CUES if cues is REPORTING_VERBS else cue_pattern(cues)
+    paras = paragraphs(text)
+    spans = find_spans(text)
+    resolver = Resolver(text, build_registry(text))
+    out: list[_Found] = []
+    speakers: list[tuple[Span, Resolved | None]] = []
+    for k, span in enumerate(spans):
+        prev = spans[k - 1] if k else None
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        att = _attribute(text, paras, span, prev, nxt, pattern)
+        kind = _kind(text, paras, span, prev, att, min_words)
+        resolver.paragraph_floor = paras[max(0, span.first_paragraph - 1)][0]
+        who = _continuation(text, paras, span, speakers) if att is None else None
+        if att is not None and att.mention is not None:
+            who = resolver.resolve(att.mention)
+        speakers.append((span, who))
+        out.append(_record(text, span, att, kind, who))
+    return out
+
+
+def _attribute(
+    text: str,
+    paras: list[tuple[int, int]],
+    span: Span,
+    prev: Span | None,
+    nxt: Span | None,
+    cues: re.Pattern[str],
+) -> Attribution | None:
+    lo = paras[span.first_paragraph][0]
+    hi = paras[span.paragraph][1]
+    prev_close = prev.close_mark if prev and prev.paragraph == span.first_paragraph else None
+    next_open = nxt.open_mark if nxt and nxt.first_paragraph == span.paragraph else None
+    lead = text[lo : span.open_mark].rstrip()
+    before = before_quote(text, span, lo, cues, prev_close)
+    if before is not None and lead.endswith(":"):
+        return before
+    after = after_quote(text, span, hi, cues, next_open)
+    if after is not None or before is not None:
+        return after or before
+    if lead or span.first_paragraph == 0:
+        return None
+    prev_para = paras[span.first_paragraph - 1]
+    if prev is not None and prev.paragraph == span.first_paragraph - 1:
+        return None
+    return previous_paragraph(text, prev_para, cues)
+
+
+def _continuation(
+    text: str,
+    paras: list[tuple[int, int]],
+    span: Span,
+    speakers: list[tuple[Span, Resolved | None]],
+) -> Resolved | None:
+    """A paragraph-initial quote right after a paragraph ending in a quote: same speaker."""
+    if not speakers or text[paras[span.first_paragraph][0] : span.open_mark].strip():
+        return None
+    prev, who = speakers[-1]
+    if who is None or prev.paragraph != span.first_paragraph - 1:
+        return None
+    tail = text[(prev.close_mark or prev.end) + 1 : paras[prev.paragraph][1]]
+    return who if len(tail.split()) <= 12 else None
+
+
+def _kind(
+    text: str,
+    paras: list[tuple[int, int]],
+    span: Span,
+    prev: Span | None,
+    att: Attribution | None,
+    min_words: int,
+) -> str:
+    """statement | partial | scare, from position, length and attribution."""
+    lo = paras[span.first_paragraph][0]
+    start = sentence_start(text, lo, span.open_mark)
+    if prev is not None and prev.close_mark is not None and prev.close_mark >= start:
+        start = prev.close_mark + 1
+    lead = text[start : span.open_mark].strip()
+    words = len(_WORDS.findall(text[span.start : span.end]))
+    led_in = (
+        not lead
+        or lead[-1] in ":,—–"
+        or (
+            att is not None
+            and att.position in {"before", "middle"}
+            and att.end >= span.open_mark - 3
+        )
+    )
+    if led_in and att is not None:
+        return "statement"
+    if led_in and lead.endswith(":"):
+        return "statement"
+    if words < min_words:
+        return "scare"
+    if _title_like(text[span.start : span.end]):
+        return "scare"
+    if led_in and not lead:
+        return "statement" if _ends_sentence(text, span) or words >= 8 else "partial"
+    return "partial"
+
+
+def _ends_sentence(text: str, span: Span) -> bool:
+    return text[span.end - 1 : span.end] in {".", "!", "?", "…"}
+
+
+def _title_like(raw: str) -> bool:
+    """A name of a work, slogan or campaign: short and mostly capitalised, no closing stop."""
+    words = [w for w in _WORDS.findall(raw) if w[0].isalpha()]
+    if not 2 <= len(words) <= 12 or raw.rstrip()[-1:] in {".", "!", "?"}:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _record(
+    text: str, span: Span, att: Attribution | None, kind: str, who: Resolved | None
+) -> _Found:
+    evidence: Evidence = dict(who.evidence) if who else {}
+    if att is not None:
+        evidence.setdefault("attribution", att.position)
+    elif who is not None:
+        evidence["attribution"] = "continues the previous paragraph's quote"
+    quote = Quote(
+        text=collapse(text[span.start : span.end]),
+        char_start=span.start,
+        char_end=span.end,
+        speaker=who.name if who else None,
+        speaker_role=who.role if who else "unknown",
+        role_evidence=evidence,
+        attribution=att.text if att else None,
+        attribution_start=att.start if att else None,
+        attribution_end=att.end if att else None,
+        quote_kind=kind,
+        note=span.note,
+    )
+    mention = att.mention if att else None
+    return _Found(quote, mention.start if mention else None, mention.end if mention else None)
+
+
+def quote_statements(
+    article: ArticleLike, *, kinds: Collection[str] = ("statement",)
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Statement rows for the article's quotations whose kind is in ``kinds``; others skipped."""
+    report = ImportReport(source=article.source, layout=_LAYOUT)
+    quotes = extract_quotes(article.text)
+    report.rows_read = len(quotes)
+    rows: list[dict[str, Any]] = []
+    for n, q in enumerate(quotes, start=1):
+        if q.quote_kind not in kinds:
+            report.skip(n, f"{q.quote_kind} quote", q.text)
+            continue
+        rows.append(_row(article, q))
+    report.statements = len(rows)
+    recovered = sum(1 for q in quotes if q.note and "recovered" in q.note)
+    if recovered:
+        report.notes.append(f"recovered {recovered} unclosed quote(s)")
+    return schema.from_records(rows), report
+
+
+def _row(article: ArticleLike, q: Quote) -> dict[str, Any]:
+    return {
+        "statement_id": schema.statement_id(article.source, q.char_start, q.text),
+        "source": article.source,
+        "source_kind": "article",
+        "platform": "news",
+        "text": q.text,
+        "speaker": q.speaker,
+        "speaker_role": q.speaker_role,
+        "role_evidence": json.dumps(q.role_evidence, ensure_ascii=False),
+        "attribution": q.attribution,
+        "attribution_start": q.attribution_start,
+        "attribution_end": q.attribution_end,
+        "char_start": q.char_start,
+        "char_end": q.char_end,
+        "quote_kind": q.quote_kind,
+        "extraction_note": q.note,
+        "posted_at": getattr(article, "published_at", None),
+    }
+
+
+def statements_of(quotes: Iterable[Quote], kinds: Collection[str]) -> list[Quote]:
+    """The quotes whose kind is in ``kinds`` (for callers holding ``extract_quotes`` output)."""
+    return [q for q in quotes if q.quote_kind in kinds]

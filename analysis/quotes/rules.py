@@ -1,0 +1,152 @@
+"""Word lists the quote rules read, each under a versioned name recorded in the run manifest.
+
+Change a list -> bump its version, so two outputs made with different lists can be told apart.
+The cue verbs follow the reporting verbs of news style guides (AP: "said" first, then the
+verbs that colour a statement) plus the social-media verbs reaction stories use.
+"""
+
+from __future__ import annotations
+
+#: Reporting cues (lower case); multi-word cues are matched as phrases.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    """
+    said says say saying told tells telling added adds adding wrote writes writing
+    commented comments commenting posted posts posting tweeted tweets tweeting
+    stated states stating warned warns warning insisted insists insisting claimed claims
+    claiming explained explains explaining noted notes noting asked asks asking
+    replied replies replying responded responds responding answered answers argued argues
+    arguing declared declares announced announces acknowledged acknowledges admitted admits
+    recalled recalls continued continues concluded suggested suggests urged urges
+    cautioned complained complains conceded countered quipped joked shouted yelled
+    exclaimed remarked observed reported reports predicted promised vowed pledged
+    boasted bragged lamented mused wondered thundered scoffed snapped charged alleged
+    maintained contended agreed testified emailed texted recounted read reads
+    """.split()
+) | frozenset(
+    {
+        "according to",
+        "waded in",
+        "weighed in",
+        "chimed in",
+        "fired back",
+        "hit back",
+        "pointed out",
+        "went on",
+        "as per",
+    }
+)
+
+#: Cues after which the next noun phrase is the listener, never the speaker ("told CNN").
+LISTENER_CUES = frozenset({"told", "tells", "telling", "asked", "asks", "asking", "urged", "urges"})
+
+#: Cues that attribute a claim loosely; used only when no verb cue is there.
+WEAK_CUES = frozenset({"according to", "as per", "reported", "reports"})
+
+#: Role -> cue words found in or next to a speaker mention (lower case, ``.`` kept).
+ROLE_CUES: dict[str, frozenset[str]] = {
+    "official": frozenset(
+        """
+        chief police officer officers sheriff deputy mayor governor gov. senator sen.
+        representative rep. congressman congresswoman lawmaker lawmakers legislator
+        councilman councilwoman councillor commissioner minister secretary president
+        vice-president official officials prosecutor judge ambassador diplomat department
+        agency administration government ministry nominee candidate trooper sergeant sgt.
+        lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
+        congress senate statehouse county city-hall state-department authorities
+        """.split()
+    ),
+    "organization": frozenset(
+        """
+        company firm group union organization organisation association foundation
+        campaign party committee coalition nonprofit charity corporation ceo executive
+        chairman chairwoman founder manager aide advocate advocates spokesperson spokesman
+        spokeswoman representatives club council
+        """.split()
+    ),
+    "expert": frozenset(
+        """
+        professor prof. expert experts analyst analysts researcher researchers economist
+        scientist scholar historian lecturer academic specialist pollster strategist
+        consultant fellow
+        """.split()
+    ),
+    "public": frozenset(
+        """
+        user users commenter commenters resident residents voter voters supporter supporters
+        protester protesters parent parents neighbor neighbour citizen citizens fan fans
+        customer customers bystander witness attendee attendees follower followers poster
+        viewer viewers reader readers local locals student students
+        """.split()
+    ),
+    "media": frozenset(
+        """
+        reporter reporters journalist journalists correspondent editor editors columnist
+        anchor host newspaper outlet network cnn reuters msnbc nbc abc cbs bbc ap
+        politico breitbart bloomberg npr axios huffpost times post journal guardian
+        independent
+        """.split()
+    ),
+}
+
+#: Words naming a written text that speaks for its author ("the note read").
+DOCUMENT_NOUNS = frozenset(
+    """
+    note statement letter release post tweet email memo message notice filing document
+    announcement advisory bulletin
+    """.split()
+)
+
+#: Title words dropped from the front of a name ("Interim Chief Michael Igo" -> "Michael Igo").
+TITLE_WORDS = frozenset(
+    """
+    interim acting former chief police officer sheriff deputy mayor governor gov. senator
+    sen. representative rep. congressman congresswoman commissioner minister secretary
+    president vice judge ambassador sergeant sgt. lieutenant lt. captain capt. detective
+    superintendent professor prof. dr. mr. mrs. ms. miss sir dame lord lady director
+    spokesman spokeswoman spokesperson nominee candidate republican democratic democrat
+    presidential general attorney gen. state us u.s. federal city county press
+    """.split()
+)
+
+#: Words that make a capitalised phrase an institution rather than a person.
+ORG_WORDS = frozenset(
+    """
+    department police office agency ministry council committee campaign party university
+    college institute foundation association union company corporation inc. group news
+    times post journal press network county city state house senate congress court
+    administration government commission bureau board church school hospital
+    """.split()
+)
+
+#: Organisation words that make an institution an official body.
+OFFICIAL_ORG_WORDS = frozenset(
+    """
+    department police office agency ministry council county city state house senate
+    congress court administration government commission bureau
+    """.split()
+)
+
+#: Capitalised words that open sentences but are never part of a name.
+NON_NAME_WORDS = frozenset(
+    """
+    the a an and but or however on in at of for to from by with after before during when
+    while as if this that these those it he she they we i his her their our its my you
+    your one another some many most all both each every no not significantly meanwhile
+    earlier later speaking asked yet still also then there here what who why how where
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december mr mrs ms dr
+    """.split()
+)
+
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "who"})
+
+#: Determiners that open an unnamed speaker ("one irritated user", "a resident").
+UNNAMED_OPENERS = frozenset({"a", "an", "one", "another", "some", "several", "many", "other"})
+
+VERSIONS: dict[str, str] = {
+    "reporting_verbs": "reporting_verbs.en.v1",
+    "role_cues": "role_cues.en.v1",
+    "document_nouns": "document_nouns.en.v1",
+    "title_words": "title_words.en.v1",
+    "quote_marks": "quote_marks.v1",
+}

@@ -1,0 +1,283 @@
+"""Speaker resolution: one stable name per person across the mentions of an article.
+
+A first full mention ("Interim Chief Michael Igo") names the person; later surnames ("Igo"),
+titles ("the chief") and pronouns ("he") resolve to it. Unnamed speakers ("one irritated user",
+"another") get their own numbered label (``unnamed public #1``) and are never merged into the
+previous named person. A written note speaks for the institution that wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from analysis.quotes.attribution import Mention
+from analysis.quotes.roles import Evidence, institution_role, role_from_words
+from analysis.quotes.rules import (
+    DOCUMENT_NOUNS,
+    NON_NAME_WORDS,
+    ORG_WORDS,
+    PRONOUNS,
+    ROLE_CUES,
+    TITLE_WORDS,
+    UNNAMED_OPENERS,
+)
+
+_RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
+_APPOSITIVE = re.compile(r",\s+((?:a|an|the|who is|who was)\s+[^,.;:“”\"]{3,120})")
+_POSSESSIVE = ("’s", "'s", "’", "'")
+_MEDIA_NAMES = frozenset(
+    "cnn reuters msnbc nbc abc cbs bbc ap politico breitbart bloomberg npr axios huffpost"
+    " fox".split()
+)
+
+
+class Resolved(NamedTuple):
+    """A speaker with its role and the words that decided it."""
+
+    name: str | None
+    role: str
+    evidence: Evidence
+    person: bool
+
+
+def _strip_possessive(tok: str) -> str:
+    for suffix in _POSSESSIVE:
+        if tok.endswith(suffix) and len(tok) > len(suffix) + 1:
+            return tok[: -len(suffix)]
+    return tok
+
+
+def _is_title(tok: str) -> bool:
+    low = tok.lower()
+    return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS
+
+
+def split_name(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(titles, name) from a capitalised run: leading titles, acronyms and function words go."""
+    titles: list[str] = []
+    k = 0
+    while k < len(tokens) - 1:
+        tok = tokens[k]
+        low = tok.lower().rstrip(".")
+        if low in NON_NAME_WORDS:
+            k += 1
+        elif _is_title(tok) or (tok.isupper() and len(tok) <= 5):
+            titles.append(tok.lower())
+            k += 1
+        else:
+            break
+    name = [_strip_possessive(t) for t in tokens[k:]]
+    return titles, name
+
+
+@dataclass
+class Registry:
+    """Names, titles and institutions seen in one article, with their offsets."""
+
+    surnames: dict[str, str] = field(default_factory=dict)
+    occurrences: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
+    titles: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, title, name)
+    orgs: list[tuple[int, str]] = field(default_factory=list)
+    context: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # name -> [(rule, words)]
+
+    def last_org(self, before: int, word: str | None = None) -> str | None:
+        for pos, name in reversed(self.orgs):
+            if pos < before and (word is None or word in name.lower()):
+                return name
+        return None
+
+    def person_before(self, pos: int, floor: int) -> str | None:
+        k = bisect_left(self.occurrences, (pos, ""))
+        for off, name in reversed(self.occurrences[:k]):
+            if off < floor:
+                break
+            return name
+        return None
+
+
+def build_registry(text: str) -> Registry:
+    """Scan capitalised runs once: people (2+ name words), their titles, and institutions."""
+    reg = Registry()
+    singles: list[tuple[int, str]] = []
+    for m in _RUN.finditer(text):
+        tokens = m.group().split()
+        titles, name = split_name(tokens)
+        if not name:
+            continue
+        if any(t.lower() in ORG_WORDS for t in name):
+            first = 1 if tokens[0].lower() in NON_NAME_WORDS else 0
+            reg.orgs.append((m.start(), " ".join(_strip_possessive(t) for t in tokens[first:])))
+            continue
+        if len(name) == 1:
+            singles.append((m.start(), name[0]))
+            continue
+        if len(name) > 4 or name[-1].lower() in NON_NAME_WORDS:
+            continue
+        full = " ".join(name)
+        reg.surnames.setdefault(name[-1], full)
+        reg.occurrences.append((m.start(), full))
+        before = text[max(0, m.start() - 40) : m.start()].lower().split()[-3:]
+        words = [w for w in titles + before if w.rstrip(".") in _ROLE_WORDS or w in _ROLE_WORDS]
+        for w in words:
+            reg.titles.append((m.start(), w.rstrip("."), full))
+        ctx = reg.context.setdefault(full, [])
+        if words:
+            ctx.append(("title", " ".join(words)))
+        app = _APPOSITIVE.match(text, m.end())
+        if app:
+            ctx.append(("appositive", app.group(1)))
+    for pos, tok in singles:
+        known = reg.surnames.get(tok)
+        if known:
+            reg.occurrences.append((pos, known))
+    reg.occurrences.sort()
+    return reg
+
+
+_ROLE_WORDS = frozenset().union(*ROLE_CUES.values())
+
+
+@dataclass
+class Resolver:
+    """Resolves mentions in article order; keeps the state pronouns and "another" need."""
+
+    text: str
+    registry: Registry
+    paragraph_floor: int = 0
+    last: Resolved | None = None
+    unnamed: dict[str, int] = field(default_factory=dict)
+    last_unnamed: tuple[str, Resolved] | None = None
+    roles: dict[str, tuple[str, Evidence]] = field(default_factory=dict)
+
+    def resolve(self, mention: Mention) -> Resolved:
+        out = self._resolve(mention)
+        if out.name is not None:
+            self.last = out
+        return out
+
+    def _resolve(self, mention: Mention) -> Resolved:
+        words = mention.text.split()
+        low = mention.text.lower()
+        if not words:
+            return Resolved(None, "unknown", {}, False)
+        if len(words) == 1 and low in PRONOUNS:
+            return self._pronoun(low, mention)
+        if re.match(r"(?:one|some|many|two|several|another|most)\s+of\s+", low):
+            return self._unnamed(mention, self._antecedent_role(mention.start))
+        head = _strip_possessive(words[-1]).lower()
+        if head in DOCUMENT_NOUNS:
+            return self._document(mention, words)
+        titles, name = split_name(words)
+        capital = [t for t in name if t[:1].isupper() and t.lower() not in NON_NAME_WORDS]
+        if capital and name[0][:1].isupper():
+            return self._named(mention, titles, name)
+        if low.startswith("the ") and len(words) <= 3:
+            found = self._by_title(words[-1].lower(), mention.start)
+            if found is not None:
+                return found
+        return self._unnamed(mention, None)
+
+    def _pronoun(self, low: str, mention: Mention) -> Resolved:
+        if low in {"it", "they"} and self.last is not None:
+            return self.last
+        if low == "who":
+            name = self.registry.person_before(mention.start, 0)
+        else:
+            name = self.registry.person_before(mention.start, self.paragraph_floor)
+        if name is not None:
+            role, ev = self._role_of(name, "")
+            return Resolved(name, role, {**ev, "pronoun": low}, True)
+        if self.last is not None:
+            return self.last
+        return Resolved(None, "unknown", {"pronoun": low, "rule": "unresolved pronoun"}, True)
+
+    def _named(self, mention: Mention, titles: list[str], name: list[str]) -> Resolved:
+        joined = " ".join(name)
+        if any(t.lower() in ORG_WORDS for t in name) or joined.lower() in _MEDIA_NAMES:
+            role, ev = institution_role(joined)
+            if joined.lower() in _MEDIA_NAMES:
+                role, ev = "media", {"cue": joined, "rule": "outlet name"}
+            return Resolved(joined, role, ev, False)
+        full = self.registry.surnames.get(name[-1], joined) if len(name) == 1 else joined
+        role, ev = self._role_of(full, " ".join(titles) + " , " + mention.appositive)
+        return Resolved(full, role, ev, True)
+
+    def _role_of(self, name: str, near: str) -> tuple[str, Evidence]:
+        for part, rule in ((near.split(" , ")[0], "title"), (near.split(" , ")[-1], "appositive")):
+            found = role_from_words(part, rule) if part.strip() else None
+            if found:
+                self.roles.setdefault(name, found)
+                return found
+        if name in self.roles:
+            role, ev = self.roles[name]
+            return role, {**ev, "rule": f"{ev.get('rule')} (earlier mention)"}
+        for rule, words in self.registry.context.get(name, []):
+            found = role_from_words(words, rule)
+            if found:
+                self.roles[name] = found
+                return found
+        return "unknown", {"rule": "no role words near the name"}
+
+    def _by_title(self, title: str, pos: int) -> Resolved | None:
+        for off, word, name in reversed(self.registry.titles):
+            if off < pos and word == title:
+                role, ev = self._role_of(name, "")
+                return Resolved(name, role, {**ev, "title": title}, True)
+        return None
+
+    def _document(self, mention: Mention, words: list[str]) -> Resolved:
+        owner = None
+        for w in words[:-1]:
+            base = _strip_possessive(w)
+            if (base != w or w[:1].isupper()) and base.lower() not in NON_NAME_WORDS:
+                owner = self.registry.last_org(mention.start, base.lower()) or (
+                    base if base[:1].isupper() else None
+                )
+                if owner:
+                    break
+        owner = owner or self.registry.last_org(mention.start)
+        if owner is None:
+            return self._unnamed(mention, ("organization", {"cue": words[-1], "rule": "document"}))
+        role, ev = institution_role(owner)
+        evidence: Evidence = {
+            "cue": words[-1],
+            "rule": "written note of an institution",
+            "owner": owner,
+            "owner_cue": ev.get("cue"),
+        }
+        return Resolved(owner, role, evidence, False)
+
+    def _antecedent_role(self, pos: int) -> tuple[str, Evidence] | None:
+        lo = max(0, pos - 200)
+        clause = self.text[lo:pos].rsplit(".", 1)[-1]
+        hits = [w for w in re.findall(r"[a-z]+", clause.lower()) if w in ROLE_CUES["public"]]
+        if hits:
+            return "public", {"cue": hits[-1], "rule": "group the speaker belongs to"}
+        return None
+
+    def _unnamed(self, mention: Mention, hint: tuple[str, Evidence] | None) -> Resolved:
+        low = mention.text.lower()
+        found = role_from_words(mention.text + " " + mention.appositive, "description")
+        first = low.split()[0]
+        if found is None and hint is None and first == "another" and self.last_unnamed:
+            prev = self.last_unnamed[1]
+            found = (
+                prev.role,
+                {"cue": "another", "rule": "same kind as the previous unnamed speaker"},
+            )
+        role, ev = found or hint or ("unknown", {"rule": "no role words near the mention"})
+        if first in UNNAMED_OPENERS or first in {"one", "another"} or hint is not None:
+            if first == "the" and self.last_unnamed and self.last_unnamed[0] == low.split()[-1]:
+                return self.last_unnamed[1]
+            n = self.unnamed.get(role, 0) + 1
+            self.unnamed[role] = n
+            out = Resolved(f"unnamed {role} #{n}", role, {**ev, "mention": mention.text}, True)
+        else:
+            out = Resolved(mention.text, role, {**ev, "mention": mention.text}, False)
+        self.last_unnamed = (low.split()[-1], out)
+        return out
