@@ -27,7 +27,7 @@ _SKIP_BEFORE_CUE = frozenset(
 )
 _STOP_BACK = frozenset(
     "and but that which while as when because after before if than or so said says to in on"
-    " at with from by into about over".split()
+    " at with from by into about over of".split()
 )
 _STOP_FORWARD = frozenset(
     "in on at to during as when after before while who that which from via with about".split()
@@ -37,7 +37,7 @@ _ADVERBIAL = frozenset(
     " speaking asked earlier later still also then separately instead indeed overall".split()
 )
 _OPENERS = DOUBLE_OPEN + SINGLE_OPEN + '"'
-_CREDIT = re.compile(r"\s*(?:—|–|--|-)\s*(?=[A-Z])")
+_CREDIT = re.compile(r"\s*(?:—|–|―|--|-)\s*(?=[A-Z])")
 _ONE_OF = re.compile(
     r"\b(?:one|some|many|two|several|another|most)\s+of\s+(?:whom|them|those)\s*$", re.I
 )
@@ -109,6 +109,9 @@ def mention_before(text: str, a: int, b: int) -> Mention | None:
     toks = _tokens(text, a, b)
     while toks and toks[-1][0].lower() in _SKIP_BEFORE_CUE:
         toks.pop()
+    if toks and toks[-1][0] == ")":
+        opening = max((k for k, t in enumerate(toks) if t[0] == "("), default=-1)
+        toks = toks[:opening] if opening > 0 else toks
     if not toks:
         return None
     if toks[-1][0] == ",":
@@ -211,6 +214,17 @@ def mention_after(text: str, a: int, b: int) -> Mention | None:
     return Mention(text[picked[0][1] : end], picked[0][1], end, appositive)
 
 
+def _inverted_speaker(text: str, mention: Mention, b: int) -> bool:
+    """``said Smith, “`` : a name or definite phrase, then only punctuation up to the quote."""
+    first = mention.text.split()[0] if mention.text.split() else ""
+    if not (first[:1].isupper() or first.lower() in {"the", "a", "an", "one"}):
+        return False
+    rest = text[mention.end : b]
+    if mention.appositive:
+        rest = rest.replace(mention.appositive, "", 1)
+    return bool(rest.strip()) and not rest.strip(" ,:;\n\t—–-")
+
+
 def find_cue(
     text: str, a: int, b: int, cues: re.Pattern[str], *, last: bool
 ) -> re.Match[str] | None:
@@ -235,6 +249,8 @@ def after_quote(
     credit = _CREDIT.match(text, a, end)
     if credit:
         m = mention_after(text, credit.end(), end)
+        if m and text[m.end : m.end + 1] == ",":
+            m = m._replace(appositive=text[m.end + 1 : end].strip())
         if m:
             return Attribution(text[credit.start() : m.end].strip(), a, m.end, "—", m, "credit")
     content_tail = text[max(span.start, span.end - 2) : span.close_mark]
@@ -282,14 +298,10 @@ def before_quote(
     mention = None
     if after and cue.group().lower() not in {"told", "tells", "telling", "asked"}:
         mention = mention_after(text, cue.end(), b)
-        if mention is not None and mention.text.lower() in {"that", "this"}:
+        if mention is not None and not _inverted_speaker(text, mention, b):
             mention = None
     if mention is None:
-        low = cue.group().lower()
-        if low.endswith("ing"):
-            mention = subject_of(text, a, cue.start())
-        else:
-            mention = mention_before(text, a, cue.start())
+        mention = mention_before(text, a, cue.start())
     if mention is None:
         return None
     s, e = min(mention.start, cue.start()), max(mention.end, cue.end())

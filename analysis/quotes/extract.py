@@ -96,9 +96,9 @@ def find_quotes(
         prev = spans[k - 1] if k else None
         nxt = spans[k + 1] if k + 1 < len(spans) else None
         att = _attribute(text, paras, span, prev, nxt, pattern)
-        kind = _kind(text, paras, span, prev, att, min_words)
         resolver.paragraph_floor = paras[max(0, span.first_paragraph - 1)][0]
         who = _continuation(text, paras, span, speakers) if att is None else None
+        kind = _kind(text, paras, span, prev, att, min_words, inherited=who is not None)
         if att is not None and att.mention is not None:
             who = resolver.resolve(att.mention)
         speakers.append((span, who))
@@ -140,12 +140,20 @@ def _continuation(
     speakers: list[tuple[Span, Resolved | None]],
 ) -> Resolved | None:
     """A paragraph-initial quote right after a paragraph ending in a quote: same speaker."""
-    if not speakers or text[paras[span.first_paragraph][0] : span.open_mark].strip():
+    if not speakers:
         return None
     prev, who = speakers[-1]
-    if who is None or prev.paragraph != span.first_paragraph - 1:
+    if who is None or prev.close_mark is None:
         return None
-    tail = text[(prev.close_mark or prev.end) + 1 : paras[prev.paragraph][1]]
+    if prev.paragraph == span.first_paragraph:
+        between = text[prev.close_mark + 1 : span.open_mark]
+        ends = between.rstrip()[-1:] in {".", "!", "?"}
+        return who if ends and len(between.split()) <= 12 else None
+    if text[paras[span.first_paragraph][0] : span.open_mark].strip():
+        return None
+    if prev.paragraph != span.first_paragraph - 1:
+        return None
+    tail = text[prev.close_mark + 1 : paras[prev.paragraph][1]]
     return who if len(tail.split()) <= 12 else None
 
 
@@ -156,6 +164,8 @@ def _kind(
     prev: Span | None,
     att: Attribution | None,
     min_words: int,
+    *,
+    inherited: bool = False,
 ) -> str:
     """statement | partial | scare, from position, length and attribution."""
     lo = paras[span.first_paragraph][0]
@@ -174,8 +184,9 @@ def _kind(
         )
     )
     if led_in and att is not None:
-        return "statement"
-    if led_in and lead.endswith(":"):
+        short = words < min_words and not _ends_sentence(text, span)
+        return "scare" if short and att.position in {"before", "middle"} else "statement"
+    if led_in and (lead.endswith(":") or (inherited and not lead)):
         return "statement"
     if words < min_words:
         return "scare"
@@ -193,7 +204,7 @@ def _ends_sentence(text: str, span: Span) -> bool:
 def _title_like(raw: str) -> bool:
     """A name of a work, slogan or campaign: short and mostly capitalised, no closing stop."""
     words = [w for w in _WORDS.findall(raw) if w[0].isalpha()]
-    if not 2 <= len(words) <= 12 or raw.rstrip()[-1:] in {".", "!", "?"}:
+    if not 2 <= len(words) <= 12 or (raw.rstrip()[-1:] in {".", "!", "?"} and len(words) > 8):
         return False
     caps = sum(1 for w in words if w[0].isupper())
     return caps / len(words) >= 0.75

@@ -21,6 +21,8 @@ REPORTING_VERBS: frozenset[str] = frozenset(
     exclaimed remarked observed reported reports predicted promised vowed pledged
     boasted bragged lamented mused wondered thundered scoffed snapped charged alleged
     maintained contended agreed testified emailed texted recounted read reads
+    yelled yells shouts screamed screams exclaims whispered whispers demanded demands
+    sang sings chanted chants replies quips jokes warns recalls insists concedes
     """.split()
 ) | frozenset(
     {
