@@ -1,0 +1,32 @@
+"""Importers: comment exports and news articles into ReactionLens.
+
+read_comments / read_comments_bytes   comment exports -> statement table + ImportReport
+load_article / article_from_text / article_from_html   the article a reaction is about
+fetch_url                             one page over http(s), refusing private addresses
+input_kind                            is a path or URL an article or a comment export?
+"""
+
+from __future__ import annotations
+
+from analysis.ingest.article import (
+    Article,
+    article_from_html,
+    article_from_text,
+    input_kind,
+    load_article,
+)
+from analysis.ingest.comments import ColumnMapping, read_comments, read_comments_bytes
+from analysis.ingest.fetch import FetchedPage, fetch_url
+
+__all__ = [
+    "Article",
+    "ColumnMapping",
+    "FetchedPage",
+    "article_from_html",
+    "article_from_text",
+    "fetch_url",
+    "input_kind",
+    "load_article",
+    "read_comments",
+    "read_comments_bytes",
+]

@@ -1,0 +1,372 @@
+"""Comment exports to the statement table: one statement per comment, every row accounted for.
+
+Detection picks a :class:`~analysis.ingest.layouts.Layout` from the column names (or the paths of
+the first JSON records); a :class:`ColumnMapping` names columns by hand and always wins. The
+speaker of a comment is its author and a member of the public (``speaker_role="public"``).
+``parent_id`` keeps the export's own parent id as written (Reddit's ``t1_``/``t3_`` prefixes
+included: they tell a reply to a comment from a reply to the post). ``statement_id`` is
+``schema.statement_id(source, original id, text)``, or the row number when a row has no id; a
+repeated id gets ``#2``, ``#3`` appended so ids stay unique (rows are never deduplicated).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path, PurePath
+from typing import Any
+
+import pandas as pd
+
+from analysis import schema
+from analysis.errors import InputError
+from analysis.ingest import layouts
+from analysis.ingest.decode import read_capped
+from analysis.ingest.layouts import FIELDS, GENERIC, JOIN, PARAGRAPH, Layout, norm
+from analysis.ingest.tables import Parsed, parse_bytes
+from analysis.ingest.times import parse_times
+from analysis.ingest.values import as_text, blank
+from analysis.report import ImportReport
+
+MAX_BYTES = 1_000_000_000
+_SAMPLE = 500  # records (or rows) inspected to detect a layout and choose among text columns
+
+PLATFORMS = {
+    "x": "x",
+    "twitter": "x",
+    "twitter.com": "x",
+    "x.com": "x",
+    "tweet": "x",
+    "reddit": "reddit",
+    "reddit.com": "reddit",
+    "youtube": "youtube",
+    "youtube.com": "youtube",
+    "yt": "youtube",
+    "facebook": "facebook",
+    "facebook.com": "facebook",
+    "fb": "facebook",
+}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Columns (or dotted JSON paths) named by the user; ``None`` means detect."""
+
+    text: str | None = None
+    author: str | None = None
+    time: str | None = None
+    id: str | None = None
+    parent: str | None = None
+    platform: str | None = None
+
+    def by_field(self) -> dict[str, str]:
+        """Statement field -> the named column, for the fields that were named."""
+        to_field = {"author": "speaker", "time": "posted_at", "parent": "parent_id"}
+        return {
+            to_field.get(f.name, f.name): getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name)
+        }
+
+
+def read_comments(
+    path: str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    platform: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read a comment export file into statements; see :func:`read_comments_bytes`."""
+    path = Path(path)
+    data = read_capped(path, max_bytes=max_bytes)
+    return read_comments_bytes(
+        data, path.name, mapping=mapping, platform=platform, max_bytes=max_bytes
+    )
+
+
+def read_comments_bytes(
+    data: bytes,
+    name: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    platform: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read an export held in memory (a dashboard upload); ``name`` gives the extension and source.
+
+    Args:
+        mapping: columns named by hand; each must exist.
+        platform: one platform for every row, overriding detection and any platform column.
+        max_bytes: refuse larger inputs (and gzip that inflates past it).
+
+    Raises:
+        InputError: the input is empty, too large, not a table or JSON, has no text column, or a
+            named column does not exist. Bad rows are never errors: they are counted skips.
+    """
+    source = PurePath(name).name or "upload"
+    parsed = parse_bytes(data, source, max_bytes=max_bytes)
+    named = (mapping or ColumnMapping()).by_field()
+    if parsed.records is not None:
+        raw, layout, chosen = _from_records(parsed, named, source)
+    else:
+        assert parsed.frame is not None
+        raw, layout, chosen = _from_frame(parsed.frame, named, source, parsed.fmt)
+    report = ImportReport(
+        source=source, layout=_layout_name(layout, parsed), notes=list(parsed.notes)
+    )
+    report.mapping = {f: (" | ".join(chosen[f]) if chosen.get(f) else None) for f in FIELDS}
+    report.rows_read = len(parsed.rows) + len(parsed.skips)
+    report.skipped.extend(parsed.skips)
+    frame = _statements(raw, chosen, layout, parsed, report, source=source, platform=platform)
+    report.statements = len(frame)
+    return frame, report
+
+
+def _layout_name(layout: Layout, parsed: Parsed) -> str:
+    name = "x-twitter zeeschuimer" if parsed.wrapper == "zeeschuimer" else layout.name
+    if layout is GENERIC and parsed.records is not None:
+        name = "json records"
+    return f"{name} {parsed.fmt}"
+
+
+# --------------------------------------------------------------------------- choosing columns
+
+
+def _from_frame(
+    frame: pd.DataFrame, named: dict[str, str], source: str, fmt: str
+) -> tuple[pd.DataFrame, Layout, dict[str, list[str]]]:
+    columns = [str(c) for c in frame.columns]
+    layout = layouts.detect(columns)
+    sample = frame.head(_SAMPLE)
+    chosen = _choose(columns, layout, named, source, lambda c: sample[c], fmt=fmt)
+    return frame, layout, chosen
+
+
+def _from_records(
+    parsed: Parsed, named: dict[str, str], source: str
+) -> tuple[pd.DataFrame, Layout, dict[str, list[str]]]:
+    records = parsed.records or []
+    sample: dict[str, list[Any]] = {}
+    for record in records[:_SAMPLE]:
+        for path, value in layouts.flat_paths(record):
+            sample.setdefault(path, []).append(value)
+    layout = layouts.detect(sample)
+    available = list(sample) + sorted(layouts.selector_paths(_candidates(layout)))
+    for path in named.values():
+        if path not in sample and any(_present(r, path) for r in records):
+            available.append(path)  # named path that only later records have
+    chosen = _choose(
+        available,
+        layout,
+        named,
+        source,
+        lambda p: pd.Series(sample.get(p, []), dtype=object),
+        fmt=parsed.fmt,
+    )
+    paths = sorted({part for cands in chosen.values() for c in cands for part in c.split(JOIN)})
+    compiled = {p: layouts.compile_path(p) for p in paths}
+    raw = pd.DataFrame(
+        {p: [layouts.get_path(r, p, compiled[p]) for r in records] for p in paths},
+        index=range(len(records)),
+        dtype=object,
+    )
+    return raw, layout, chosen
+
+
+def _present(record: dict[str, Any], path: str) -> bool:
+    return layouts.get_path(record, path, layouts.compile_path(path)) is not None
+
+
+def _candidates(layout: Layout) -> list[str]:
+    return [c for cands in layout.fields.values() for c in cands]
+
+
+def _choose(
+    available: list[str],
+    layout: Layout,
+    named: dict[str, str],
+    source: str,
+    values: Any,
+    *,
+    fmt: str,
+) -> dict[str, list[str]]:
+    """Statement field -> the columns to read it from (coalesced in order)."""
+    by_norm: dict[str, str] = {}
+    for name in available:
+        by_norm.setdefault(norm(name), name)
+    chosen: dict[str, list[str]] = {}
+    for field_name in FIELDS:
+        if field_name in named:
+            chosen[field_name] = [_named(named[field_name], available, by_norm, source)]
+        elif layout is GENERIC:
+            chosen[field_name] = _generic(field_name, available, values)
+        else:
+            cands = layout.fields.get(field_name) or layouts.GENERIC_NAMES.get(field_name, ())
+            chosen[field_name] = [c for c in (_resolve(c, by_norm) for c in cands) if c]
+    if not chosen["text"]:
+        shown = ", ".join(repr(a) for a in available[:40]) or "none"
+        raise InputError(
+            f"{source}: no text column found (read as {fmt.upper()}); columns: {shown}. "
+            "Name the text column (mapping text=...)"
+        )
+    return chosen
+
+
+def _named(name: str, available: list[str], by_norm: dict[str, str], source: str) -> str:
+    if name in available:
+        return name
+    if norm(name) in by_norm:
+        return by_norm[norm(name)]
+    if JOIN in name and all(p.strip() in available for p in name.split(JOIN)):
+        return name
+    shown = ", ".join(repr(a) for a in available[:60])
+    raise InputError(f"{source}: column {name!r} does not exist; available columns: {shown}")
+
+
+def _resolve(candidate: str, by_norm: dict[str, str]) -> str | None:
+    """The actual column for a layout's candidate; a joined candidate needs its first part."""
+    parts = [by_norm.get(norm(p)) for p in candidate.split(JOIN)]
+    if parts[0] is None:
+        return None
+    return JOIN.join(p for p in parts if p)
+
+
+def _generic(field_name: str, available: list[str], values: Any) -> list[str]:
+    """Match by name (the last path segment for nested JSON), shallowest first."""
+    wanted = [norm(n) for n in layouts.GENERIC_NAMES[field_name]]
+    hits = []
+    for name in available:
+        key = norm(name)
+        last = key.rsplit(".", 1)[-1]
+        rank = (
+            wanted.index(key) if key in wanted else wanted.index(last) if last in wanted else None
+        )
+        if rank is not None:
+            hits.append((name.count("."), rank, name))
+    if not hits:
+        return []
+    depth = min(h[0] for h in hits)
+    hits = sorted(h for h in hits if h[0] == depth)
+    if field_name != "text" or len(hits) == 1:
+        return [hits[0][2]]
+    # Several text-like columns: the one with the longest texts is the comment, not a title or tag.
+    lengths = {h[2]: as_text(values(h[2])).str.len().mean() for h in hits}
+    return [max(lengths, key=lambda n: 0 if pd.isna(lengths[n]) else lengths[n])]
+
+
+# --------------------------------------------------------------------------- building statements
+
+
+def _column(raw: pd.DataFrame, cands: list[str]) -> pd.Series:
+    """The first non-blank value among the candidate columns, row by row."""
+    result: pd.Series | None = None
+    for cand in cands:
+        parts = [as_text(raw[p]) for p in cand.split(JOIN)]
+        value = parts[0]
+        for part in parts[1:]:  # e.g. a Reddit submission: title, blank line, body
+            value_blank, part_blank = blank(value), blank(part)
+            joined = value.fillna("") + PARAGRAPH + part.fillna("")
+            value = joined.where(~value_blank & ~part_blank, value.where(~value_blank, part))
+        result = value if result is None else result.where(~blank(result), value)
+    if result is None:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    return result
+
+
+def _optional(raw: pd.DataFrame, cands: list[str]) -> pd.Series:
+    values = _column(raw, cands)
+    return values.str.strip().mask(blank(values)).astype("string")
+
+
+def _statements(
+    raw: pd.DataFrame,
+    chosen: dict[str, list[str]],
+    layout: Layout,
+    parsed: Parsed,
+    report: ImportReport,
+    *,
+    source: str,
+    platform: str | None,
+) -> pd.DataFrame:
+    text = _column(raw, chosen["text"])
+    empty = blank(text).to_numpy()
+    rows = pd.Series(parsed.rows, index=raw.index)
+    ids = _optional(raw, chosen["id"])
+    if empty.any():
+        absent = _absent(raw, chosen["text"]) if parsed.records is not None else None
+        for pos in empty.nonzero()[0]:
+            reason = "no text column" if absent is not None and absent[pos] else "empty text"
+            report.skip(
+                int(rows.iloc[pos]), reason, "" if pd.isna(ids.iloc[pos]) else f"id={ids.iloc[pos]}"
+            )
+    keep = ~empty
+    raw, text, rows, ids = raw[keep], text[keep], rows[keep], ids[keep]
+    speaker = _optional(raw, chosen["speaker"])
+    if parsed.users:
+        speaker = speaker.map(lambda a: parsed.users.get(a, a), na_action="ignore").astype("string")
+        report.mapping["speaker"] = "author_id -> includes.users.username"
+    parent = _optional(raw, chosen["parent_id"])
+    if layout.name == "youtube-comment-downloader" and not chosen["parent_id"]:
+        parent = ids.where(ids.str.contains(".", regex=False).fillna(False)).str.split(".").str[0]
+        report.mapping["parent_id"] = "cid before '.'"
+    posted, time_notes = parse_times(_column(raw, chosen["posted_at"]))
+    report.notes.extend(time_notes)
+    out = pd.DataFrame(
+        {
+            "statement_id": _statement_ids(source, ids, rows, text, report),
+            "source": source,
+            "source_kind": "comment",
+            "platform": _platforms(raw, chosen, layout, platform),
+            "text": text,
+            "speaker": speaker,
+            "speaker_role": "public",
+            "role_evidence": json.dumps(
+                {"rule": "comment author", "field": report.mapping.get("speaker")},
+                ensure_ascii=False,
+            ),
+            "posted_at": posted,
+            "parent_id": parent,
+        },
+        index=text.index,
+    )
+    for name in schema.COLUMNS:
+        if name not in out:
+            out[name] = pd.Series(pd.NA, index=out.index, dtype=schema.COLUMNS[name])
+    return schema.validate(out[list(schema.COLUMNS)])
+
+
+def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:
+    paths = [p for c in cands for p in c.split(JOIN)]
+    return raw[paths].isna().all(axis=1).to_numpy()
+
+
+def _statement_ids(
+    source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, report: ImportReport
+) -> list[str]:
+    occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
+    repeated = int((occurrence > 0).sum())
+    if repeated:
+        report.notes.append(f"{repeated} rows repeat an id already seen; all kept, ids made unique")
+    keys = [
+        f"row {row}" if pd.isna(key) else (key if not n else f"{key}#{int(n) + 1}")
+        for key, n, row in zip(
+            ids.tolist(), occurrence.fillna(0).tolist(), rows.tolist(), strict=True
+        )
+    ]
+    return [schema.statement_id(source, k, t) for k, t in zip(keys, text.tolist(), strict=True)]
+
+
+def _platforms(
+    raw: pd.DataFrame, chosen: dict[str, list[str]], layout: Layout, platform: str | None
+) -> Any:
+    if platform:
+        return _platform_name(platform)
+    if not chosen["platform"]:
+        return layout.platform
+    values = _optional(raw, chosen["platform"])
+    return values.map(_platform_name, na_action="ignore").fillna(layout.platform).astype("string")
+
+
+def _platform_name(value: str) -> str:
+    key = value.strip().lower().removeprefix("www.")
+    return PLATFORMS.get(key, key)
