@@ -51,12 +51,24 @@ def test_read_comments_flat_csv_fills_statement_fields(tmp_path: Path) -> None:
     assert json.loads(frame["role_evidence"].iloc[0])["rule"] == "comment author"
     assert frame["posted_at"].iloc[1] == pd.Timestamp("2024-03-05T09:02:00Z")
     assert frame["platform"].isna().all()
-    assert frame["statement_id"].iloc[0] == schema.statement_id("reactions.csv", "1", frame["text"].iloc[0])
+    assert frame["statement_id"].iloc[0] == schema.statement_id(
+        "reactions.csv", "1", frame["text"].iloc[0]
+    )
 
 
 @pytest.mark.parametrize(
     "column",
-    ["text", "Comment", "BODY", "message", "content", "full_text", "comment_text", "Comment Text", "textDisplay"],
+    [
+        "text",
+        "Comment",
+        "BODY",
+        "message",
+        "content",
+        "full_text",
+        "comment_text",
+        "Comment Text",
+        "textDisplay",
+    ],
 )
 def test_read_comments_detects_text_column_names(column: str) -> None:
     data = f"user,{column}\nlea,Roads are safer now\nmo,I doubt it\n".encode()
@@ -68,10 +80,10 @@ def test_read_comments_detects_text_column_names(column: str) -> None:
 
 def test_read_comments_prefers_longest_text_column_when_ambiguous() -> None:
     data = (
-        "title,body,user\n"
-        "Bridge,The bridge vote was rushed and nobody read the budget,kai\n"
-        "Vote,Finally some action on the crossing after ten years,rin\n"
-    ).encode()
+        b"title,body,user\n"
+        b"Bridge,The bridge vote was rushed and nobody read the budget,kai\n"
+        b"Vote,Finally some action on the crossing after ten years,rin\n"
+    )
     frame, report = read_comments_bytes(data, "forum.csv")
     assert report.mapping["text"] == "body"
     assert frame["text"].iloc[0].startswith("The bridge vote")
@@ -104,7 +116,11 @@ def test_read_comments_ragged_rows_are_counted_skips() -> None:
 
 def test_read_comments_xlsx_and_parquet(tmp_path: Path) -> None:
     table = pd.DataFrame(
-        {"Name": ["Ivo", "Jun"], "Comment": ["Loved the article", "Biased reporting"], "Likes": [3, 0]}
+        {
+            "Name": ["Ivo", "Jun"],
+            "Comment": ["Loved the article", "Biased reporting"],
+            "Likes": [3, 0],
+        }
     )
     buffer = io.BytesIO()
     table.to_excel(buffer, index=False)
@@ -123,15 +139,30 @@ def test_read_comments_xlsx_and_parquet(tmp_path: Path) -> None:
 def test_read_comments_x_api_v2_maps_author_ids_to_usernames() -> None:
     doc = {
         "data": [
-            {"id": "101", "text": "This bridge plan is overdue", "author_id": "9",
-             "created_at": "2024-03-05T09:00:00.000Z", "edit_history_tweet_ids": ["101"],
-             "conversation_id": "100"},
-            {"id": "102", "text": "@city_hall Who pays for it?", "author_id": "8",
-             "created_at": "2024-03-05T09:05:00.000Z", "edit_history_tweet_ids": ["102"],
-             "conversation_id": "100",
-             "referenced_tweets": [{"type": "quoted", "id": "7"}, {"type": "replied_to", "id": "101"}]},
+            {
+                "id": "101",
+                "text": "This bridge plan is overdue",
+                "author_id": "9",
+                "created_at": "2024-03-05T09:00:00.000Z",
+                "edit_history_tweet_ids": ["101"],
+                "conversation_id": "100",
+            },
+            {
+                "id": "102",
+                "text": "@city_hall Who pays for it?",
+                "author_id": "8",
+                "created_at": "2024-03-05T09:05:00.000Z",
+                "edit_history_tweet_ids": ["102"],
+                "conversation_id": "100",
+                "referenced_tweets": [
+                    {"type": "quoted", "id": "7"},
+                    {"type": "replied_to", "id": "101"},
+                ],
+            },
         ],
-        "includes": {"users": [{"id": "9", "username": "ferry_fan"}, {"id": "8", "username": "taxpayer"}]},
+        "includes": {
+            "users": [{"id": "9", "username": "ferry_fan"}, {"id": "8", "username": "taxpayer"}]
+        },
     }
     frame, report = read_comments_bytes(json.dumps(doc).encode(), "search.json")
     _balanced(frame, report)
@@ -156,11 +187,27 @@ def _graphql_tweet(rest_id: str, text: str, user: str, reply_to: str | None = No
 
 def test_read_comments_x_graphql_response_finds_nested_tweets() -> None:
     entry = lambda t: {"content": {"itemContent": {"tweet_results": {"result": t}}}}  # noqa: E731
-    doc = {"data": {"threaded_conversation_with_injections_v2": {"instructions": [{"entries": [
-        entry(_graphql_tweet("1", "Council got this one right", "civic_sam")),
-        entry({"__typename": "TweetWithVisibilityResults",
-               "tweet": _graphql_tweet("2", "No it did not", "grumpy_gus", reply_to="1")}),
-    ]}]}}}
+    doc = {
+        "data": {
+            "threaded_conversation_with_injections_v2": {
+                "instructions": [
+                    {
+                        "entries": [
+                            entry(_graphql_tweet("1", "Council got this one right", "civic_sam")),
+                            entry(
+                                {
+                                    "__typename": "TweetWithVisibilityResults",
+                                    "tweet": _graphql_tweet(
+                                        "2", "No it did not", "grumpy_gus", reply_to="1"
+                                    ),
+                                }
+                            ),
+                        ]
+                    }
+                ]
+            }
+        }
+    }
     frame, report = read_comments_bytes(json.dumps(doc).encode(), "thread.json")
     _balanced(frame, report)
     assert report.layout == "x-twitter graphql json"
@@ -171,8 +218,14 @@ def test_read_comments_x_graphql_response_finds_nested_tweets() -> None:
 
 def test_read_comments_zeeschuimer_ndjson_unwraps_data() -> None:
     lines = [
-        json.dumps({"item_id": str(i), "source_platform": "twitter.com", "timestamp_collected": 1,
-                    "data": _graphql_tweet(str(i), f"Reply number {i} about the ferry", f"user{i}")})
+        json.dumps(
+            {
+                "item_id": str(i),
+                "source_platform": "twitter.com",
+                "timestamp_collected": 1,
+                "data": _graphql_tweet(str(i), f"Reply number {i} about the ferry", f"user{i}"),
+            }
+        )
         for i in range(3)
     ]
     frame, report = read_comments_bytes("\n".join(lines).encode(), "capture.ndjson")
@@ -183,15 +236,40 @@ def test_read_comments_zeeschuimer_ndjson_unwraps_data() -> None:
 
 def test_read_comments_reddit_jsonl_comments_submissions_and_bad_lines() -> None:
     lines = [
-        json.dumps({"id": "s1", "title": "Bridge approved", "selftext": "Thoughts?", "author": "mod_amy",
-                    "created_utc": 1709629200, "subreddit": "ourtown"}),
-        json.dumps({"id": "c1", "body": "About time!", "author": "rob", "created_utc": "1709629260",
-                    "parent_id": "t3_s1", "link_id": "t3_s1", "subreddit": "ourtown"}),
+        json.dumps(
+            {
+                "id": "s1",
+                "title": "Bridge approved",
+                "selftext": "Thoughts?",
+                "author": "mod_amy",
+                "created_utc": 1709629200,
+                "subreddit": "ourtown",
+            }
+        ),
+        json.dumps(
+            {
+                "id": "c1",
+                "body": "About time!",
+                "author": "rob",
+                "created_utc": "1709629260",
+                "parent_id": "t3_s1",
+                "link_id": "t3_s1",
+                "subreddit": "ourtown",
+            }
+        ),
         '{"id": "c2", "body": "truncated',
         "[1, 2]",
         "",
-        json.dumps({"id": "c3", "body": "", "author": "[deleted]", "created_utc": 1709629300,
-                    "parent_id": "t1_c1", "subreddit": "ourtown"}),
+        json.dumps(
+            {
+                "id": "c3",
+                "body": "",
+                "author": "[deleted]",
+                "created_utc": 1709629300,
+                "parent_id": "t1_c1",
+                "subreddit": "ourtown",
+            }
+        ),
         json.dumps({"id": "c4", "author": "x", "created_utc": 1709629300, "subreddit": "ourtown"}),
     ]
     frame, report = read_comments_bytes("\n".join(lines).encode(), "RC_ourtown.jsonl")
@@ -202,19 +280,36 @@ def test_read_comments_reddit_jsonl_comments_submissions_and_bad_lines() -> None
     assert set(frame["platform"]) == {"reddit"}
     assert frame["posted_at"].iloc[0] == pd.Timestamp(1709629200, unit="s", tz="UTC")
     assert report.rows_read == 6
-    assert report.skipped_by_reason == {"malformed JSON": 1, "not an object": 1, "empty text": 1, "no text column": 1}
+    assert report.skipped_by_reason == {
+        "malformed JSON": 1,
+        "not an object": 1,
+        "empty text": 1,
+        "no text column": 1,
+    }
     assert [s.row for s in report.skipped if s.reason == "malformed JSON"] == [3]
 
 
 def test_read_comments_youtube_data_api_threads() -> None:
     def thread(cid: str, text: str, author: str) -> dict:  # type: ignore[type-arg]
-        snippet = {"textDisplay": text.replace("&", "&amp;"), "textOriginal": text,
-                   "authorDisplayName": author, "publishedAt": "2024-03-06T12:00:00Z"}
-        return {"kind": "youtube#commentThread", "id": cid,
-                "snippet": {"videoId": "v", "topLevelComment": {"id": cid, "snippet": snippet}}}
+        snippet = {
+            "textDisplay": text.replace("&", "&amp;"),
+            "textOriginal": text,
+            "authorDisplayName": author,
+            "publishedAt": "2024-03-06T12:00:00Z",
+        }
+        return {
+            "kind": "youtube#commentThread",
+            "id": cid,
+            "snippet": {"videoId": "v", "topLevelComment": {"id": cid, "snippet": snippet}},
+        }
 
-    doc = {"kind": "youtube#commentThreadListResponse",
-           "items": [thread("a", "Great reporting & clear facts", "@lena"), thread("b", "Clickbait", "@omar")]}
+    doc = {
+        "kind": "youtube#commentThreadListResponse",
+        "items": [
+            thread("a", "Great reporting & clear facts", "@lena"),
+            thread("b", "Clickbait", "@omar"),
+        ],
+    }
     frame, report = read_comments_bytes(json.dumps(doc).encode(), "yt.json")
     _balanced(frame, report)
     assert report.layout == "youtube data api json"
@@ -224,10 +319,24 @@ def test_read_comments_youtube_data_api_threads() -> None:
 
 def test_read_comments_youtube_comment_downloader_reply_parent() -> None:
     lines = [
-        {"cid": "Ugx1", "text": "Who funded this?", "time": "2 days ago", "author": "@q",
-         "votes": "3", "reply": False, "time_parsed": 1709700000.5},
-        {"cid": "Ugx1.9zz", "text": "The state did", "time": "1 day ago", "author": "@a",
-         "votes": "0", "reply": True, "time_parsed": 1709786400.0},
+        {
+            "cid": "Ugx1",
+            "text": "Who funded this?",
+            "time": "2 days ago",
+            "author": "@q",
+            "votes": "3",
+            "reply": False,
+            "time_parsed": 1709700000.5,
+        },
+        {
+            "cid": "Ugx1.9zz",
+            "text": "The state did",
+            "time": "1 day ago",
+            "author": "@a",
+            "votes": "0",
+            "reply": True,
+            "time_parsed": 1709786400.0,
+        },
     ]
     data = "\n".join(json.dumps(x) for x in lines).encode()
     frame, report = read_comments_bytes(data, "yt.jsonl")
@@ -239,10 +348,10 @@ def test_read_comments_youtube_comment_downloader_reply_parent() -> None:
 
 def test_read_comments_facebook_csv() -> None:
     data = (
-        "Comment ID,Parent Comment ID,Name,Comment,Date,Reactions\n"
-        "c1,,Hana Ito,So proud of our town today,2024-03-05 18:20:00,4\n"
-        'c2,c1,Leo Park,"Proud? The budget doubled, Hana.",2024-03-05 18:41:00,1\n'
-    ).encode()
+        b"Comment ID,Parent Comment ID,Name,Comment,Date,Reactions\n"
+        b"c1,,Hana Ito,So proud of our town today,2024-03-05 18:20:00,4\n"
+        b'c2,c1,Leo Park,"Proud? The budget doubled, Hana.",2024-03-05 18:41:00,1\n'
+    )
     frame, report = read_comments_bytes(data, "page_comments.csv")
     _balanced(frame, report)
     assert report.layout == "facebook comments csv"
@@ -268,8 +377,14 @@ def test_read_comments_platform_column_and_override() -> None:
     [
         [{"text": "alpha comment"}, {"text": "beta comment"}],
         {"comments": [{"text": "alpha comment"}, {"text": "beta comment"}]},
-        {"data": {"children": [{"kind": "t1", "data": {"body": "alpha comment", "subreddit": "s"}},
-                               {"kind": "t1", "data": {"body": "beta comment", "subreddit": "s"}}]}},
+        {
+            "data": {
+                "children": [
+                    {"kind": "t1", "data": {"body": "alpha comment", "subreddit": "s"}},
+                    {"kind": "t1", "data": {"body": "beta comment", "subreddit": "s"}},
+                ]
+            }
+        },
     ],
 )
 def test_read_comments_json_containers(doc: object) -> None:
@@ -289,7 +404,9 @@ def test_read_comments_json_array_non_objects_are_skips() -> None:
 
 def test_read_comments_mapping_overrides_detection() -> None:
     data = b"note,remark,who\nshort,The longer remark is the real comment,ed\n"
-    frame, report = read_comments_bytes(data, "c.csv", mapping=ColumnMapping(text="note", author="who"))
+    frame, report = read_comments_bytes(
+        data, "c.csv", mapping=ColumnMapping(text="note", author="who")
+    )
     assert list(frame["text"]) == ["short"] and list(frame["speaker"]) == ["ed"]
     assert report.mapping["text"] == "note"
 
@@ -297,7 +414,9 @@ def test_read_comments_mapping_overrides_detection() -> None:
 def test_read_comments_mapping_dotted_path_in_json() -> None:
     lines = [json.dumps({"payload": {"msg": "nested words"}, "by": {"handle": "kim"}})]
     frame, report = read_comments_bytes(
-        "\n".join(lines).encode(), "c.jsonl", mapping=ColumnMapping(text="payload.msg", author="by.handle")
+        "\n".join(lines).encode(),
+        "c.jsonl",
+        mapping=ColumnMapping(text="payload.msg", author="by.handle"),
     )
     assert list(frame["text"]) == ["nested words"] and list(frame["speaker"]) == ["kim"]
 

@@ -120,7 +120,9 @@ def _parse_text(text: str, name: str, suffix: str) -> Parsed:
                 0, f"{name}: content is JSON, not {suffix[1:].upper()}; read as JSON"
             )
         return parsed
-    return _read_delimited(text, name, "\t" if DELIMITED.get(suffix) == "\t" else _sniff_delimiter(head))
+    return _read_delimited(
+        text, name, "\t" if DELIMITED.get(suffix) == "\t" else _sniff_delimiter(head)
+    )
 
 
 # --------------------------------------------------------------------------- flat tables
