@@ -18,6 +18,7 @@ from analysis import schema
 from analysis.quotes.attribution import (
     DEFAULT_CUES,
     Attribution,
+    Cues,
     after_quote,
     before_quote,
     cue_pattern,
@@ -112,7 +113,7 @@ def _attribute(
     span: Span,
     prev: Span | None,
     nxt: Span | None,
-    cues: re.Pattern[str],
+    cues: Cues,
 ) -> Attribution | None:
     lo = paras[span.first_paragraph][0]
     hi = paras[span.paragraph][1]

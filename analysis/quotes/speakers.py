@@ -69,7 +69,9 @@ def split_name(tokens: list[str]) -> tuple[list[str], list[str]]:
             k += 1
         else:
             break
-    name = [_strip_possessive(t) for t in tokens[k:]]
+    name = tokens[k:]
+    if name:
+        name[-1] = _strip_possessive(name[-1])
     return titles, name
 
 
@@ -105,13 +107,19 @@ def build_registry(text: str) -> Registry:
     reg = Registry()
     singles: list[tuple[int, str]] = []
     for m in _RUN.finditer(text):
-        tokens = m.group().split()
+        run = m.group()
+        if " " not in run and "\t" not in run:  # one word: only a possible surname
+            word = _strip_possessive(run)
+            if word.lower() not in NON_NAME_WORDS:
+                singles.append((m.start(), word))
+            continue
+        tokens = run.split()
         titles, name = split_name(tokens)
         if not name:
             continue
         if any(t.lower() in ORG_WORDS for t in name):
             first = 1 if tokens[0].lower() in NON_NAME_WORDS else 0
-            reg.orgs.append((m.start(), " ".join(_strip_possessive(t) for t in tokens[first:])))
+            reg.orgs.append((m.start(), _strip_possessive(" ".join(tokens[first:]))))
             continue
         if len(name) == 1:
             singles.append((m.start(), name[0]))
