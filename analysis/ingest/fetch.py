@@ -75,17 +75,41 @@ def open_pinned(
     host_header = host if port in (80, 443) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
-    conn.request(
-        "GET",
-        target,
-        headers={
-            "Host": host_header,
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
-            "Accept-Encoding": "identity",
-        },
-    )
-    return conn.getresponse()
+    try:
+        conn.request(
+            "GET",
+            target,
+            headers={
+                "Host": host_header,
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                "Accept-Encoding": "identity",
+            },
+        )
+        return _Closing(conn, conn.getresponse())
+    except BaseException:
+        conn.close()
+        raise
+
+
+class _Closing:
+    """A response that closes its connection too (one request per connection)."""
+
+    def __init__(
+        self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse
+    ) -> None:
+        self._conn, self._response = conn, response
+        self.status = response.status
+
+    def getheader(self, name: str) -> str | None:
+        return self._response.getheader(name)
+
+    def read(self, amt: int | None = None) -> bytes:
+        return self._response.read(amt)
+
+    def close(self) -> None:
+        self._response.close()
+        self._conn.close()
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
@@ -108,11 +132,11 @@ def unsafe_reason(address: str) -> str | None:
         ip = ip.ipv4_mapped
     checks = (
         ("loopback", ip.is_loopback),
-        ("private", ip.is_private),
+        ("unspecified", ip.is_unspecified),
         ("link-local", ip.is_link_local),
         ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
         ("reserved", ip.is_reserved),
-        ("unspecified", ip.is_unspecified),
         ("not globally routable", not ip.is_global),
     )
     return next((name for name, hit in checks if hit), None)
