@@ -1,0 +1,33 @@
+"""ReactionLens dashboard: the router. Run ``streamlit run dashboard/app.py [-- TABLE]``.
+
+It sets up the page, loads the session's data (the statement table named after ``--``, else
+the bundled sample), draws the shared sidebar filters and hands over to the chosen page.
+Pages hold no analysis logic: they draw what dashboard.views computes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import sidebar, state
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+st.set_page_config(page_title="ReactionLens", page_icon="🔎", layout="wide")
+dataset = state.init()
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "data.py", title="Data", icon=":material/upload_file:"),
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),
+        st.Page(PAGES / "speakers.py", title="Speakers", icon=":material/groups:"),
+        st.Page(PAGES / "statements.py", title="Statements", icon=":material/format_quote:"),
+        st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
+    ]
+)
+with st.sidebar:
+    st.markdown("## 🔎 ReactionLens")
+    st.caption("Who said what, how they feel, which side they take.")
+sidebar.draw(dataset)
+navigation.run()

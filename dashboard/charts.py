@@ -1,0 +1,364 @@
+"""Figure builders: statement table in, plotly Figure out; no Streamlit calls, so they unit-test.
+
+Every chart draws from the same palettes, so "against" is the same red and "public" the same
+amber on every page. Builders pre-aggregate (histogram bins, per-bucket means, a seeded sample
+for the scatter): a figure never carries more than ``MAX_POINTS`` rows, whatever the table size.
+User text only reaches a figure through :func:`hover_text`, which escapes it, because plotly
+renders a subset of HTML in hover labels.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis import aggregate
+from analysis.schema import ROLES, STANCE_LABELS
+
+STANCE_COLORS = {"favor": "#2166ac", "against": "#c0392b", "neutral": "#a6a6a6"}
+SENTIMENT_COLORS = {"positive": "#1a9850", "negative": "#d73027", "neutral": "#a6a6a6"}
+ROLE_COLORS = {
+    "official": "#542788",
+    "organization": "#8e7cc3",
+    "expert": "#1b7837",
+    "public": "#e08214",
+    "media": "#35978f",
+    "unknown": "#8c8c8c",
+}
+ROLE_LABELS = {r: r.capitalize() for r in ROLES}
+SENTIMENT_THRESHOLD = 0.05  # VADER's customary neutral band (Hutto & Gilbert 2014)
+MAX_POINTS = 10_000  # statements drawn in the scatter; the rest are summarised, never sent
+WEBGL_FROM = 2_000  # above this many points the scatter uses WebGL (scattergl)
+HOVER_CHARS = 160
+FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+def hover_text(text: object, limit: int = HOVER_CHARS) -> str:
+    """User text made safe for a plotly hover label: shortened, escaped, wrapped."""
+    if not isinstance(text, str):
+        return ""
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    words, lines, line = short.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) > 60:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(html.escape(part) for part in lines)
+
+
+def fig_sentiment_histogram(frame: pd.DataFrame, *, bins: int = 40) -> go.Figure:
+    """Distribution of VADER compound scores, binned on the server over [-1, 1]."""
+    counts = aggregate.sentiment_histogram(frame, bins=bins)
+    centres = (counts["left"] + counts["right"]) / 2
+    labels = [_sentiment_label(c) for c in centres]
+    fig = go.Figure(
+        go.Bar(
+            x=centres,
+            y=counts["statements"],
+            width=counts["right"] - counts["left"],
+            marker={"color": [SENTIMENT_COLORS[lab] for lab in labels], "line": {"width": 0}},
+            customdata=list(zip(counts["left"], counts["right"], labels, strict=True)),
+            hovertemplate="compound %{customdata[0]:.2f} to %{customdata[1]:.2f}"
+            " (%{customdata[2]})<br>%{y:,} statements<extra></extra>",
+            name="statements",
+        )
+    )
+    for edge in (-SENTIMENT_THRESHOLD, SENTIMENT_THRESHOLD):
+        fig.add_vline(x=edge, line={"color": "#666", "width": 1, "dash": "dot"})
+    _style(fig, "How people feel (VADER compound)", "sentiment (compound)", "statements")
+    fig.update_xaxes(range=[-1.02, 1.02])
+    fig.update_layout(bargap=0.02, showlegend=False)
+    return fig
+
+
+def fig_stance_by_role(frame: pd.DataFrame) -> go.Figure:
+    """Share of favor / neutral / against per speaker role, as 100 % stacked horizontal bars."""
+    share = aggregate.stance_share(frame, by="speaker_role")
+    fig = go.Figure()
+    roles = list(dict.fromkeys(share["speaker_role"]))
+    for label in ("favor", "neutral", "against"):
+        part = share[share["stance_label"] == label].set_index("speaker_role").reindex(roles)
+        totals = share.groupby("speaker_role")["statements"].sum().reindex(roles)
+        fig.add_trace(
+            go.Bar(
+                y=[ROLE_LABELS.get(r, r) for r in roles],
+                x=part["share"] * 100,
+                orientation="h",
+                name=label,
+                marker={"color": STANCE_COLORS[label]},
+                text=[f"{s:.0%}" if s >= 0.06 else "" for s in part["share"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=list(zip(part["statements"], totals, strict=True)),
+                hovertemplate=f"%{{y}} · {label}: %{{x:.1f}}%"
+                "<br>%{customdata[0]:,} of %{customdata[1]:,} statements<extra></extra>",
+            )
+        )
+    _style(fig, "Which side each group takes", "share of statements (%)", None)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def fig_quadrant(frame: pd.DataFrame, *, max_points: int = MAX_POINTS, seed: int = 0) -> go.Figure:
+    """Sentiment (x) against stance (y), one colour per role; hover shows who said what.
+
+    A seeded sample of at most ``max_points`` statements is drawn, WebGL above ``WEBGL_FROM``.
+    ``customdata`` carries each point's statement_id so a click can show the statement.
+    """
+    scored = frame[frame["sentiment_compound"].notna() & frame["stance_score"].notna()]
+    shown = aggregate.sample_rows(scored, max_points, seed=seed)
+    trace_type = go.Scattergl if len(shown) > WEBGL_FROM else go.Scatter
+    fig = go.Figure()
+    for role in _roles_present(shown):
+        rows = shown[shown["speaker_role"].astype("object") == role]
+        fig.add_trace(
+            trace_type(
+                x=rows["sentiment_compound"].astype("float64"),
+                y=rows["stance_score"].astype("float64"),
+                mode="markers",
+                name=ROLE_LABELS.get(role, role),
+                marker={
+                    "color": ROLE_COLORS.get(role, ROLE_COLORS["unknown"]),
+                    "size": 7,
+                    "opacity": 0.65 if len(shown) > 500 else 0.85,
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                text=[
+                    _who(s) + "<br>" + hover_text(t)
+                    for s, t in zip(rows["speaker"], rows["text"], strict=True)
+                ],
+                customdata=rows["statement_id"].astype("object"),
+                hovertemplate="%{text}<br>sentiment %{x:.2f} · stance %{y:.2f}<extra></extra>",
+            )
+        )
+    for corner, (x, y) in _QUADRANTS.items():
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=corner,
+            showarrow=False,
+            font={"size": 11, "color": "#777"},
+            xanchor="center",
+        )
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    fig.add_vline(x=0, line={"color": "#999", "width": 1})
+    title = "Feeling vs side taken"
+    if len(scored) > len(shown):
+        title += f" (a sample of {len(shown):,} of {len(scored):,})"
+    _style(fig, title, "sentiment (VADER compound)", "stance toward the target")
+    fig.update_xaxes(range=[-1.05, 1.05])
+    fig.update_yaxes(range=[-1.1, 1.1])
+    return fig
+
+
+def fig_timeline(frame: pd.DataFrame, *, freq: str | None = None) -> go.Figure:
+    """Comment volume (bars) and mean sentiment and stance (lines) over time.
+
+    Official and organization statements with a time are marked as diamonds on the lines, with
+    their text on hover; the title says how many had no time (article quotes often have none).
+    """
+    freq = freq or pick_frequency(frame)
+    buckets = aggregate.by_time(frame, freq=freq)
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.4, 0.6]
+    )
+    fig.add_trace(
+        go.Bar(
+            x=buckets["bucket"],
+            y=buckets["statements"],
+            name="statements",
+            marker={"color": "#9fb3c8"},
+            hovertemplate="%{x}<br>%{y:,} statements<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    for column, name, colour in (
+        ("mean_sentiment", "mean sentiment", SENTIMENT_COLORS["positive"]),
+        ("mean_stance", "mean stance", STANCE_COLORS["favor"]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=buckets["bucket"],
+                y=buckets[column],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                marker={"size": 4},
+                connectgaps=False,
+                hovertemplate=f"%{{x}}<br>{name} %{{y:.2f}}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    official = frame[frame["speaker_role"].astype("object").isin(aggregate.OFFICIAL_ROLES)]
+    dated = official[official["posted_at"].notna()]
+    if len(dated):
+        fig.add_trace(
+            go.Scatter(
+                x=dated["posted_at"],
+                y=dated["stance_score"].astype("float64").fillna(0.0),
+                mode="markers",
+                name="official statement",
+                marker={
+                    "symbol": "diamond",
+                    "size": 11,
+                    "color": ROLE_COLORS["official"],
+                    "line": {"width": 1, "color": "white"},
+                },
+                text=[
+                    _who(s) + "<br>" + hover_text(t)
+                    for s, t in zip(dated["speaker"], dated["text"], strict=True)
+                ],
+                hovertemplate="%{text}<extra>official</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    title = f"Over time (per {_FREQ_NAMES.get(freq, freq)})"
+    undated = len(official) - len(dated)
+    if undated:
+        title += f" · {undated} official statement{'s' if undated != 1 else ''} without a time"
+    _style(fig, title, None, None)
+    fig.update_yaxes(title_text="statements", row=1, col=1)
+    fig.update_yaxes(title_text="mean score", range=[-1.05, 1.05], row=2, col=1)
+    fig.add_hline(y=0, line={"color": "#bbb", "width": 1}, row=2, col=1)
+    return fig
+
+
+def fig_top_speakers(summary: pd.DataFrame, roles: pd.Series, *, n: int = 15) -> go.Figure:
+    """The ``n`` most quoted speakers (from ``aggregate.summarize(frame, "speaker")``).
+
+    ``roles`` maps speaker -> role for the bar colours.
+    """
+    top = summary.head(n).iloc[::-1]
+    role = [str(roles.get(s, "unknown")) for s in top["speaker"]]
+    fig = go.Figure(
+        go.Bar(
+            y=[html.escape(str(s)) for s in top["speaker"]],
+            x=top["statements"],
+            orientation="h",
+            marker={"color": [ROLE_COLORS.get(r, ROLE_COLORS["unknown"]) for r in role]},
+            customdata=list(zip(role, top["mean_sentiment"], top["mean_stance"], strict=True)),
+            hovertemplate="%{y} (%{customdata[0]})<br>%{x:,} statements"
+            "<br>mean sentiment %{customdata[1]:.2f} · mean stance %{customdata[2]:.2f}"
+            "<extra></extra>",
+        )
+    )
+    _style(fig, f"Most quoted speakers (top {min(n, len(summary))})", "statements", None)
+    fig.update_layout(showlegend=False, height=max(320, 26 * len(top) + 120))
+    return fig
+
+
+def fig_cross_table(frame: pd.DataFrame) -> go.Figure:
+    """Sentiment label × stance label counts: where feeling and side disagree stands out."""
+    table = aggregate.sentiment_stance_table(frame)
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=list(table.columns),
+            y=list(table.index),
+            colorscale=[[0, "#f7f7f7"], [1, "#4a6fa5"]],
+            text=table.to_numpy(),
+            texttemplate="%{text:,}",
+            hovertemplate="%{y} sentiment · %{x}: %{z:,} statements<extra></extra>",
+            showscale=False,
+        )
+    )
+    _style(fig, "Sentiment × stance", "stance", "sentiment")
+    fig.update_layout(height=300)
+    return fig
+
+
+def fig_gap_by_day(frame: pd.DataFrame, *, metric: str = "stance_score") -> go.Figure:
+    """Official minus public mean per day, with the bootstrap interval as error bars."""
+    days = aggregate.gap_by_day(frame)
+    rows = days[(days["metric"] == metric) & days["gap"].notna()]
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["day"],
+            y=rows["gap"],
+            mode="markers+lines",
+            marker={"color": ROLE_COLORS["official"], "size": 9},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (rows["high"] - rows["gap"]).fillna(0),
+                "arrayminus": (rows["gap"] - rows["low"]).fillna(0),
+            },
+            customdata=list(zip(rows["n_official"], rows["n_public"], strict=True)),
+            hovertemplate="%{x|%d %b}: gap %{y:.2f}<br>%{customdata[0]} official,"
+            " %{customdata[1]} public<extra></extra>",
+        )
+    )
+    _style(fig, f"Official − public gap per day ({metric.replace('_', ' ')})", None, "gap")
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    return fig
+
+
+def pick_frequency(frame: pd.DataFrame) -> str:
+    """Hourly for a few days of comments, daily up to three months, weekly beyond."""
+    times = frame["posted_at"].dropna()
+    if times.empty:
+        return "D"
+    span = times.max() - times.min()
+    if span <= pd.Timedelta(days=3):
+        return "h"
+    return "D" if span <= pd.Timedelta(days=90) else "W"
+
+
+def figure_titles(figures: Sequence[go.Figure]) -> list[str]:
+    """Each figure's title text, for captions and export file names."""
+    return [str(f.layout.title.text or "") for f in figures]
+
+
+_FREQ_NAMES = {"h": "hour", "D": "day", "W": "week"}
+_QUADRANTS = {
+    "negative · favor": (-0.6, 1.03),
+    "positive · favor": (0.6, 1.03),
+    "negative · against": (-0.6, -1.03),
+    "positive · against": (0.6, -1.03),
+}
+
+
+def _roles_present(frame: pd.DataFrame) -> list[str]:
+    present = set(frame["speaker_role"].dropna().astype("object"))
+    return [r for r in ROLES if r in present] + sorted(present - set(ROLES))
+
+
+def _who(speaker: object) -> str:
+    name = speaker if isinstance(speaker, str) and speaker else "unattributed"
+    return "<b>" + html.escape(name) + "</b>"
+
+
+def _sentiment_label(compound: float) -> str:
+    if compound >= SENTIMENT_THRESHOLD:
+        return "positive"
+    return "negative" if compound <= -SENTIMENT_THRESHOLD else "neutral"
+
+
+def _style(fig: go.Figure, title: str, x: str | None, y: str | None) -> None:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 12, "color": "#333"},
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"align": "left"},
+    )
+    if x:
+        fig.update_xaxes(title_text=x)
+    if y:
+        fig.update_yaxes(title_text=y)
+
+
+assert set(STANCE_COLORS) == set(STANCE_LABELS)

@@ -1,0 +1,283 @@
+"""Loading and (re)analysing data for the dashboard; every failure becomes a message, not a crash.
+
+The bundled sample and tables read from disk go through ``st.cache_data`` (a new session opens
+instantly; Streamlit hands each caller its own copy). What a session is looking at is a
+:class:`Dataset` kept in session state: the statement table, a *view* of it with categorical
+labels and plain floats (filters and group-bys on a million rows stay in tens of milliseconds),
+the import reports, failures and manifest.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis import pipeline, schema
+from analysis.errors import ReactionLensError
+from analysis.ingest import ColumnMapping
+from analysis.progress import Progress, silent
+from analysis.report import ImportReport
+from analysis.stance import Target, add_stance
+from dashboard import filters
+
+CATEGORICAL = (
+    "source",
+    "source_kind",
+    "platform",
+    "speaker",
+    "speaker_role",
+    "quote_kind",
+    "sentiment_label",
+    "stance_label",
+)
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # Streamlit's own default upload cap
+#: ColumnMapping field -> the key an ImportReport's mapping uses for it.
+MAPPING_FIELDS = {
+    "text": "text",
+    "author": "speaker",
+    "time": "posted_at",
+    "id": "id",
+    "parent": "parent_id",
+    "platform": "platform",
+}
+
+
+@dataclass
+class Dataset:
+    """Everything a session shows; replaced whole, never edited in place."""
+
+    statements: pd.DataFrame
+    reports: list[ImportReport] = field(default_factory=list)
+    failures: list[pipeline.Failure] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+    inputs: list[pipeline.Input] = field(default_factory=list)
+    origin: str = ""
+    target: Target | None = None
+    view: pd.DataFrame = field(init=False)
+    choices: dict[str, list[str]] = field(init=False)
+    bounds: tuple[date, date] | None = field(init=False)
+    token: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.view = prepare(self.statements)
+        self.choices = filters.options(self.view)
+        self.bounds = filters.date_bounds(self.view)
+        self.token = uuid.uuid4().hex
+
+
+def prepare(statements: pd.DataFrame) -> pd.DataFrame:
+    """A read-only view for filtering and charts: categoricals for labels, float64 for scores."""
+    view = statements.copy(deep=False)
+    for column in CATEGORICAL:
+        view[column] = statements[column].astype("category")
+    for column in ("sentiment_compound", "stance_score"):
+        view[column] = statements[column].astype("float64")
+    return view
+
+
+@st.cache_data(show_spinner="Analysing the bundled sample…", max_entries=8)
+def sample_analysis(target: tuple[str, tuple[str, ...], tuple[str, ...]]) -> pipeline.Analysis:
+    """The bundled sample, analysed for ``target`` (text, aliases, opponents)."""
+    return pipeline.analyze(pipeline.sample_inputs(), target=Target(*target))
+
+
+@st.cache_data(show_spinner="Reading the statement table…", max_entries=4)
+def table_from_path(path: str, modified: float) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """A table written by ``reaction-lens analyze --out`` (``modified`` keys the cache)."""
+    del modified
+    return pipeline.read_statements(Path(path))
+
+
+def target_key(target: Target) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return (target.text, tuple(target.aliases), tuple(target.opponents))
+
+
+def cli_table_path(argv: Sequence[str] | None = None) -> Path | None:
+    """The statement table given after ``--`` to ``streamlit run dashboard/app.py``, if any.
+
+    Only when this process runs the app script (argv[0] is app.py): under pytest, argv belongs
+    to pytest.
+    """
+    args = list(sys.argv if argv is None else argv)
+    if len(args) < 2 or Path(args[0]).name != "app.py":
+        return None
+    return Path(args[1])
+
+
+def initial_dataset() -> Dataset:
+    """The table named on the command line, else the bundled sample with its target."""
+    path = cli_table_path()
+    if path is not None:
+        frame, run = table_from_path(str(path), _mtime(path))
+        target = _target_from_manifest(run)
+        return Dataset(frame, manifest=run or {}, origin=f"table {path.name}", target=target)
+    return sample_dataset()
+
+
+def sample_dataset() -> Dataset:
+    """The bundled sample analysed for its own target."""
+    target = pipeline.sample_target()
+    result = sample_analysis(target_key(target))
+    return Dataset(
+        result.statements,
+        reports=result.reports,
+        failures=result.failures,
+        manifest=result.manifest,
+        inputs=list(pipeline.sample_inputs()),
+        origin="bundled sample",
+        target=target,
+    )
+
+
+def analyse(
+    inputs: Sequence[pipeline.Input],
+    *,
+    target: Target,
+    mapping: ColumnMapping | None = None,
+    progress: Progress = silent,
+) -> Dataset:
+    """Analyse new sources into a Dataset; unreadable sources come back as failures."""
+    result = pipeline.analyze(list(inputs), target=target, mapping=mapping, progress=progress)
+    return Dataset(
+        result.statements,
+        reports=result.reports,
+        failures=result.failures,
+        manifest=result.manifest,
+        inputs=list(inputs),
+        origin="your sources",
+        target=target,
+    )
+
+
+def combine(old: Dataset, new: Dataset) -> Dataset:
+    """Add ``new`` sources to ``old`` (same target): statements, reports and failures together."""
+    frame = pd.concat([old.statements, new.statements], ignore_index=True)
+    reports = old.reports + new.reports
+    failures = new.failures
+    run = pipeline.manifest(target=new.target, reports=reports, failures=failures)
+    return Dataset(
+        schema.validate(frame),
+        reports=reports,
+        failures=failures,
+        manifest=run,
+        inputs=old.inputs + new.inputs,
+        origin=old.origin if old.origin == new.origin else "several sources",
+        target=new.target,
+    )
+
+
+def restance(dataset: Dataset, target: Target, *, progress: Progress = silent) -> Dataset:
+    """The same statements scored toward another target (sentiment is unchanged)."""
+    frame = add_stance(dataset.statements, target, progress=progress)
+    run = dict(dataset.manifest)
+    run["target"] = {
+        "text": target.text,
+        "aliases": list(target.aliases),
+        "opponents": list(target.opponents),
+    }
+    return replace_statements(dataset, frame, manifest=run, target=target)
+
+
+def reimport(
+    dataset: Dataset,
+    index: int,
+    item: pipeline.Input,
+    mapping: ColumnMapping,
+    *,
+    progress: Progress = silent,
+) -> Dataset:
+    """Read ``item`` (the input behind report ``index``) again with a corrected column mapping.
+
+    Its old rows and report are swapped for the new ones. Raises ReactionLensError when it
+    cannot be read with that mapping; the caller keeps the old dataset.
+    """
+    old = dataset.reports[index]
+    table, reports, failures = pipeline.load([item], mapping=mapping, progress=progress)
+    if failures:
+        raise ReactionLensError(failures[0].error)
+    scored = pipeline.score(table, target=dataset.target, progress=progress)
+    keep = dataset.statements[dataset.statements["source"] != old.source]
+    frame = schema.validate(pd.concat([keep, scored], ignore_index=True))
+    new_reports = [*dataset.reports[:index], reports[0], *dataset.reports[index + 1 :]]
+    run = pipeline.manifest(target=dataset.target, reports=new_reports, failures=dataset.failures)
+    return replace_statements(dataset, frame, manifest=run, reports=new_reports)
+
+
+def report_inputs(dataset: Dataset) -> dict[int, pipeline.Input]:
+    """Report index -> the input it came from, matched by name (failed inputs have no report)."""
+    found: dict[int, pipeline.Input] = {}
+    for index, report in enumerate(dataset.reports):
+        for item in dataset.inputs:
+            if _same_source(report.source, _input_name(item)):
+                found[index] = item
+                break
+    return found
+
+
+def replace_statements(dataset: Dataset, frame: pd.DataFrame, **changes: Any) -> Dataset:
+    """A new Dataset with another statement table (view, choices and token rebuilt)."""
+    return replace(dataset, statements=frame, **changes)
+
+
+def mapping_from_report(report: ImportReport) -> dict[str, str]:
+    """ColumnMapping field -> the column the import detected ('' when none)."""
+    return {name: report.mapping.get(key) or "" for name, key in MAPPING_FIELDS.items()}
+
+
+def progress_bar(bar: Any) -> Progress:
+    """A Progress that moves an ``st.progress`` bar and shows the counts in its text."""
+
+    def update(stage: str, done: int, total: int, skipped: int) -> None:
+        fraction = 1.0 if total <= 0 else min(done / total, 1.0)
+        text = f"{stage}: {done:,} of {total:,} rows"
+        if skipped:
+            text += f" · {skipped:,} skipped"
+        bar.progress(fraction, text=text)
+
+    return update
+
+
+def guarded(action: Callable[[], Dataset]) -> tuple[Dataset | None, str | None]:
+    """Run ``action``; a ReactionLensError or unexpected failure becomes a message instead."""
+    try:
+        return action(), None
+    except ReactionLensError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - the UI must show a message, never a traceback
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _input_name(item: pipeline.Input) -> str:
+    if isinstance(item, pipeline.Upload):
+        return item.name
+    if isinstance(item, pipeline.Pasted):
+        return item.source
+    return str(item)
+
+
+def _same_source(reported: str, name: str) -> bool:
+    return reported == name or Path(reported).name == Path(name).name
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _target_from_manifest(run: dict[str, Any] | None) -> Target | None:
+    spec = (run or {}).get("target")
+    if not isinstance(spec, dict) or not spec.get("text"):
+        return None
+    return Target(
+        str(spec["text"]), tuple(spec.get("aliases", ())), tuple(spec.get("opponents", ()))
+    )

@@ -1,0 +1,60 @@
+"""Speakers: who is quoted or comments most, their role, and how they feel and lean."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import render, sidebar, state, views
+
+TABLE_ROWS = 1_000  # the table lists the most active speakers; the rest are a filter away
+CARDS = 30
+
+dataset = state.init()
+view, _ = sidebar.filtered(dataset)
+
+st.title("Speakers")
+table = views.speakers(view)
+if table.empty:
+    st.info("No attributed statements in view. Loosen the filters, or add sources on **Data**.")
+    st.stop()
+
+st.caption(
+    f"{len(table):,} speakers in view"
+    + (f"; the {TABLE_ROWS:,} most active are listed" if len(table) > TABLE_ROWS else "")
+)
+left, right = st.columns([3, 2])
+with left:
+    st.dataframe(
+        table.head(TABLE_ROWS),
+        hide_index=True,
+        key="speaker_table",
+        column_config={
+            "speaker": "Speaker",
+            "role": "Role",
+            "statements": st.column_config.NumberColumn("Statements", format="%d"),
+            "mean_sentiment": st.column_config.NumberColumn("Mean sentiment", format="%+.2f"),
+            "mean_stance": st.column_config.NumberColumn("Mean stance", format="%+.2f"),
+            "favor": "Favor",
+            "against": "Against",
+            "neutral": "Neutral",
+        },
+    )
+with right:
+    st.plotly_chart(views.speaker_figure(view), key="fig_speakers")
+
+names = table["speaker"].head(TABLE_ROWS).tolist()
+picked = st.selectbox(
+    "Read a speaker's statements",
+    names,
+    index=None,
+    key="speaker_pick",
+    placeholder="Choose a speaker",
+)
+if picked:
+    rows = view[view["speaker"] == picked]
+    st.markdown(f"**{len(rows):,} statement{'s' if len(rows) != 1 else ''}**")
+    st.markdown(render.LEGEND, unsafe_allow_html=True)
+    for record in rows.head(CARDS).to_dict("records"):
+        st.markdown(render.statement_card(record), unsafe_allow_html=True)
+    if len(rows) > CARDS:
+        st.caption(f"First {CARDS}; filter by this speaker in the sidebar to page through all.")

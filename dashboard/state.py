@@ -1,0 +1,72 @@
+"""Session state: the one place that names its keys and initialises them behind guards.
+
+Streamlit forgets a widget's value when the page holding it is not drawn, so values that must
+outlive a page (the applied target, the dataset) live under plain keys here, and the widgets
+are re-seeded from them when their page is drawn again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import streamlit as st
+
+from analysis.stance import Target
+from dashboard import filters
+from dashboard.data import Dataset, initial_dataset, sample_dataset
+
+DATASET = "dataset"
+LOAD_ERROR = "load_error"  # a message from the first load (e.g. a bad table path)
+NOTICE = "notice"  # a success message to show once after an action
+TARGET_KEYS = {"text": "target_text", "aliases": "target_aliases", "opponents": "target_opponents"}
+
+
+def init() -> Dataset:
+    """The session's dataset, loading the command-line table or the sample on first use."""
+    state = st.session_state
+    if DATASET not in state:
+        try:
+            state[DATASET] = initial_dataset()
+        except Exception as exc:  # noqa: BLE001 - show why, then fall back to the sample
+            state[LOAD_ERROR] = f"Could not open the statement table: {exc}. Showing the sample."
+            state[DATASET] = sample_dataset()
+        filters.reset_state(state)
+    dataset: Dataset = state[DATASET]
+    filters.init_state(state, dataset.bounds)
+    return dataset
+
+
+def set_dataset(dataset: Dataset, *, keep_filters: bool = False) -> None:
+    """Show ``dataset`` from now on; filters are reset unless the rows are the same ones."""
+    st.session_state[DATASET] = dataset
+    if not keep_filters:
+        filters.reset_state(st.session_state)
+    filters.init_state(st.session_state, dataset.bounds)
+
+
+def seed_target_widgets(state: MutableMapping[str, Any], target: Target | None) -> None:
+    """Fill the target inputs from the applied target when they have no value yet."""
+    if target is None:
+        for key in TARGET_KEYS.values():
+            state.setdefault(key, "")
+        return
+    state.setdefault(TARGET_KEYS["text"], target.text)
+    state.setdefault(TARGET_KEYS["aliases"], "\n".join(target.aliases))
+    state.setdefault(TARGET_KEYS["opponents"], "\n".join(target.opponents))
+
+
+def target_from_widgets(state: MutableMapping[str, Any]) -> Target:
+    """The target typed in the inputs (one alias or opponent per line).
+
+    Raises InputError, with an example, when the target text is empty.
+    """
+    return Target.parse(
+        str(state.get(TARGET_KEYS["text"]) or ""),
+        aliases=_lines(state.get(TARGET_KEYS["aliases"])),
+        opponents=_lines(state.get(TARGET_KEYS["opponents"])),
+    )
+
+
+def _lines(value: object) -> list[str]:
+    return value.splitlines() if isinstance(value, str) else []

@@ -1,0 +1,135 @@
+"""What each page shows, computed from the filtered view: KPIs, figures, tables, one page of rows.
+
+Pages call these and only draw the results, and the benchmark calls the same functions, so the
+timing it prints is the server time of a real interaction. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import aggregate
+from dashboard import charts
+
+EVIDENCE_SAMPLE = 20_000  # top evidence words are read from a seeded sample of this many rows
+SORTS = {
+    "table order": None,
+    "newest first": ("posted_at", False),
+    "oldest first": ("posted_at", True),
+    "most negative": ("sentiment_compound", True),
+    "most positive": ("sentiment_compound", False),
+    "most against": ("stance_score", True),
+    "most in favor": ("stance_score", False),
+}
+
+
+@dataclass
+class Overview:
+    """The Overview page: headline numbers and its charts."""
+
+    statements: int
+    speakers: int
+    favor_share: float
+    against_share: float
+    gap: pd.DataFrame  # aggregate.official_public_gap
+    figures: dict[str, go.Figure] = field(default_factory=dict)
+
+
+def overview(view: pd.DataFrame) -> Overview:
+    """KPIs, the gap and every Overview chart for the (filtered) view."""
+    labelled = view["stance_label"].notna()
+    total_labelled = int(labelled.sum())
+    counts = view["stance_label"].value_counts()
+    return Overview(
+        statements=len(view),
+        speakers=int(view["speaker"].nunique(dropna=True)),
+        favor_share=_share(counts.get("favor", 0), total_labelled),
+        against_share=_share(counts.get("against", 0), total_labelled),
+        gap=aggregate.official_public_gap(view),
+        figures={
+            "sentiment": charts.fig_sentiment_histogram(view),
+            "stance_by_role": charts.fig_stance_by_role(view),
+            "quadrant": charts.fig_quadrant(view),
+            "timeline": charts.fig_timeline(view),
+            "cross_table": charts.fig_cross_table(view),
+        },
+    )
+
+
+def gap_text(gap: pd.DataFrame, metric: str = "stance_score") -> tuple[str, str]:
+    """The KPI value and its caption (interval and counts) for one gap metric."""
+    row = gap.set_index("metric").loc[metric]
+    if math.isnan(row["gap"]):
+        need = "official" if row["n_official"] == 0 else "public"
+        return "—", f"no {need} statements in view"
+    value = f"{row['gap']:+.2f}"
+    if math.isnan(row["low"]):
+        return (
+            value,
+            f"{row['n_official']} official vs {row['n_public']} public; too few for an interval",
+        )
+    return value, (
+        f"95% CI {row['low']:+.2f} to {row['high']:+.2f} · "
+        f"{row['n_official']:,} official vs {row['n_public']:,} public"
+    )
+
+
+def speakers(view: pd.DataFrame) -> pd.DataFrame:
+    """One row per speaker: main role, statements, mean sentiment and stance, side counts."""
+    table = aggregate.summarize(view, "speaker")
+    if table.empty:
+        return table.assign(role=pd.Series(dtype="object"))
+    roles = main_roles(view)
+    table.insert(1, "role", table["speaker"].map(roles).fillna("unknown"))
+    return table
+
+
+def main_roles(view: pd.DataFrame) -> pd.Series:
+    """speaker -> the role most of their statements carry."""
+    pairs = view.groupby(["speaker", "speaker_role"], observed=True).size()
+    if pairs.empty:
+        return pd.Series(dtype="object")
+    top = pairs.sort_values(ascending=False, kind="stable").reset_index()
+    top = top.drop_duplicates("speaker")
+    return pd.Series(
+        top["speaker_role"].astype("object").to_numpy(),
+        index=top["speaker"].astype("object").to_numpy(),
+    )
+
+
+def speaker_figure(view: pd.DataFrame, *, n: int = 15) -> go.Figure:
+    return charts.fig_top_speakers(aggregate.summarize(view, "speaker"), main_roles(view), n=n)
+
+
+def top_evidence(view: pd.DataFrame, kind: str, *, n: int = 8) -> pd.DataFrame:
+    """Top evidence terms per role, read from a seeded sample when the view is large."""
+    return aggregate.top_evidence(
+        aggregate.sample_rows(view, EVIDENCE_SAMPLE), kind=kind, by="speaker_role", n=n
+    )
+
+
+def page_of(view: pd.DataFrame, *, sort: str, page: int, size: int) -> tuple[pd.DataFrame, int]:
+    """Rows of page ``page`` (1-based) after sorting, and the number of pages."""
+    pages = max(1, math.ceil(len(view) / size))
+    page = min(max(page, 1), pages)
+    order = SORTS.get(sort)
+    if order is None:
+        return view.iloc[(page - 1) * size : page * size], pages
+    column, ascending = order
+    ranked = view[column].sort_values(ascending=ascending, na_position="last", kind="stable")
+    return view.loc[ranked.index[(page - 1) * size : page * size]], pages
+
+
+def _share(part: int, total: int) -> float:
+    return float(part) / total if total else float("nan")
+
+
+__all__ = ["Overview", "gap_text", "overview", "page_of", "speakers", "top_evidence"]
+
+
+def gap_figure(view: pd.DataFrame) -> go.Figure:
+    return charts.fig_gap_by_day(view)
