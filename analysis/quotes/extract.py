@@ -144,8 +144,8 @@ def _continuation(
     if not speakers:
         return None
     prev, who = speakers[-1]
-    if who is None or prev.close_mark is None:
-        return None
+    if who is None or prev.close_mark is None or span.close_mark is None:
+        return None  # a recovered (unclosed) quote is too unsure to inherit a speaker
     if prev.paragraph == span.first_paragraph:
         between = text[prev.close_mark + 1 : span.open_mark]
         ends = between.rstrip()[-1:] in {".", "!", "?"}

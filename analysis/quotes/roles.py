@@ -63,10 +63,10 @@ def institution_role(name: str) -> tuple[str, Evidence]:
     official = [w for w in words if w in OFFICIAL_ORG_WORDS]
     if official:
         return "official", {"cue": official[-1], "rule": "public body"}
-    org = [w for w in words if w in ORG_WORDS or w in ROLE_CUES["organization"]]
-    if org:
-        return "organization", {"cue": org[-1], "rule": "organisation name"}
     media = [w for w in words if w in ROLE_CUES["media"]]
     if media:
         return "media", {"cue": media[-1], "rule": "outlet name"}
+    org = [w for w in words if w in ORG_WORDS or w in ROLE_CUES["organization"]]
+    if org:
+        return "organization", {"cue": org[-1], "rule": "organisation name"}
     return "organization", {"cue": name, "rule": "institution"}

@@ -54,7 +54,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         vice-president official officials prosecutor judge ambassador diplomat department
         agency administration government ministry nominee candidate trooper sergeant sgt.
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
-        congress senate statehouse county city-hall state-department authorities
+        congress senate statehouse county city-hall state-department authorities council
         """.split()
     ),
     "organization": frozenset(
@@ -62,7 +62,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         company firm group union organization organisation association foundation
         campaign party committee coalition nonprofit charity corporation ceo executive
         chairman chairwoman founder manager aide advocate advocates spokesperson spokesman
-        spokeswoman representatives club council
+        spokeswoman representatives club
         """.split()
     ),
     "expert": frozenset(
@@ -85,7 +85,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         reporter reporters journalist journalists correspondent editor editors columnist
         anchor host newspaper outlet network cnn reuters msnbc nbc abc cbs bbc ap
         politico breitbart bloomberg npr axios huffpost times post journal guardian
-        independent
+        independent gazette herald tribune magazine radio news
         """.split()
     ),
 }
@@ -116,7 +116,8 @@ ORG_WORDS = frozenset(
     department police office agency ministry council committee campaign party university
     college institute foundation association union company corporation inc. group news
     times post journal press network county city state house senate congress court
-    administration government commission bureau board church school hospital
+    administration government commission bureau board church school hospital gazette
+    herald tribune magazine radio
     """.split()
 )
 

@@ -209,15 +209,18 @@ def single_spans(text: str, paras: list[tuple[int, int]], marks: list[int]) -> l
         j += 1
         if not _single_opener(text, i, lo, hi):
             continue
-        best = None
+        best = fallback = None
         for m in range(j, len(singles)):
             c = singles[m]
-            if c >= hi:
+            if c >= hi or c - i > 400:
                 break
             grade = _single_closer(text, c, lo, hi)
             if grade == 2:
                 best = m
                 break
+            if grade == 1:
+                fallback = m  # letter + mark + space: a closer only if nothing clearer follows
+        best = fallback if best is None else best
         if best is None:
             continue
         c = singles[best]
