@@ -1,0 +1,651 @@
+"""A project: one DuckDB file that keeps every import, run and statement of a story.
+
+Analysts come back to a story as reactions keep coming, so a project appends: each
+:meth:`Project.append` is one transaction (a crash leaves the file as it was), a source whose
+content hash is already stored is not imported again, and a statement whose stable id is already
+stored is not inserted twice. Re-scoring stance toward a new target is a new run over the stored
+statements; earlier runs stay readable. Aggregates run in DuckDB SQL so pages stay fast at
+millions of rows.
+
+Tables (``SCHEMA_VERSION`` 2)::
+
+    meta        key, value                       schema_version, created_at
+    runs        run_id, kind, created_at, target JSON, manifest JSON, statements_added
+    sources     source, sha256, run_id, imported_at, layout, report JSON
+    statements  the columns of analysis.schema.COLUMNS + run_id, seq, current
+    skipped     run_id, source, row, reason, raw
+
+``current`` marks the newest version of each statement (a stance re-score supersedes older
+ones); ``seq`` keeps the import order for paging. DuckDB lets one process write a file at a time:
+opening waits, with backoff, for another writer to finish, then fails with a clear message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from analysis import schema
+from analysis.errors import InputError, ReactionLensError
+from analysis.progress import Progress, silent
+from analysis.report import ImportReport
+from analysis.schema import STANCE_LABELS
+
+SCHEMA_VERSION = 2
+APP_DIR = "reaction-lens"
+LOCK_WAIT = 30.0  # seconds a second writer waits for the first one before giving up
+_BACKOFF = (0.02, 0.25)  # first and longest pause between lock attempts, seconds
+
+_SQL_TYPES = {
+    "string": "VARCHAR",
+    "Int64": "BIGINT",
+    "Float64": "DOUBLE",
+    "datetime64[ns, UTC]": "TIMESTAMPTZ",
+}
+#: Columns a caller may filter statements on (equality or membership).
+FILTER_COLUMNS = (
+    "source",
+    "source_kind",
+    "platform",
+    "speaker",
+    "speaker_role",
+    "quote_kind",
+    "sentiment_label",
+    "stance_label",
+)
+_DERIVED_KEYS = {"day": "date_trunc('day', posted_at AT TIME ZONE 'UTC')"}
+_GROUP_KEYS = (*FILTER_COLUMNS, *_DERIVED_KEYS)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What an append or re-score did to the project."""
+
+    run_id: int
+    kind: str  # "import" or "rescore"
+    statements_added: int
+    statements_already: int  # rows whose statement id the project already held
+    sources_added: tuple[str, ...] = ()
+    sources_already: tuple[str, ...] = ()  # same content hash imported before: left out
+    skipped_rows: int = 0
+
+
+@dataclass
+class Project:
+    """An open project file; use :func:`open_project` to get one."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    read_only: bool = False
+    _fail_after: Callable[[str], None] = field(default=lambda step: None, repr=False)
+
+    # ------------------------------------------------------------------ writing
+
+    def append(
+        self,
+        frame: pd.DataFrame,
+        reports: Sequence[ImportReport],
+        manifest: Mapping[str, Any],
+        *,
+        content_hashes: Mapping[str, str],
+    ) -> RunSummary:
+        """Add one analysed import as a new run, in one transaction.
+
+        Args:
+            frame: scored statement table (exact schema columns).
+            reports: the import report of every source in ``frame``.
+            manifest: the run manifest (``pipeline.manifest``); its ``target`` is stored too.
+            content_hashes: source name -> sha256 of its bytes (:func:`content_hash`); a source
+                whose hash is already stored is left out, so importing a file twice adds nothing.
+        """
+        self._writable()
+        table = schema.validate(frame)
+        known = self._known_hashes()
+        repeat = {s for s, h in content_hashes.items() if (s, h) in known}
+        fresh = [r for r in reports if r.source not in repeat]
+        if repeat:
+            table = table[~table["source"].isin(sorted(repeat))]
+        with self._transaction():
+            run_id = self._new_run("import", manifest)
+            self._fail_after("run")
+            self._insert_sources(run_id, fresh, content_hashes)
+            self._fail_after("sources")
+            added = self._insert_statements(run_id, table)
+            self._fail_after("statements")
+            skipped = self._insert_skipped(run_id, fresh)
+            self._fail_after("skipped")
+            _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [added, run_id])
+        return RunSummary(
+            run_id,
+            "import",
+            added,
+            len(table) - added,
+            tuple(r.source for r in fresh),
+            tuple(sorted(repeat)),
+            skipped,
+        )
+
+    def rescore_stance(
+        self, target: Any, *, manifest: Mapping[str, Any] | None = None, progress: Progress = silent
+    ) -> RunSummary:
+        """Score stance toward ``target`` on the stored statements, as a new run.
+
+        Nothing is re-imported or re-extracted; sentiment and every other column are kept. The
+        new rows become current; the earlier run stays readable with ``statements(run=...)``.
+        """
+        from analysis.stance import add_stance  # lazy: the stance rules load on first use
+
+        self._writable()
+        raw = self.con.execute(
+            f"SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq"
+        ).df()
+        seqs = raw.pop("seq").to_numpy()
+        current = schema.validate(raw)
+        rescored = add_stance(current, target, progress=progress)
+        if not rescored["statement_id"].equals(current["statement_id"]):
+            raise ReactionLensError("stance scoring changed the rows; nothing was stored")
+        run_manifest = dict(manifest or {})
+        run_manifest.setdefault("target", _target_json(target))
+        with self._transaction():
+            run_id = self._new_run("rescore", run_manifest)
+            _sql(self.con, "UPDATE statements SET current = false WHERE current")
+            self._fail_after("superseded")
+            self._insert_rows(run_id, rescored, seqs)
+            n = len(rescored)
+            _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [n, run_id])
+        return RunSummary(run_id, "rescore", n, 0)
+
+    # ------------------------------------------------------------------ reading
+
+    def statements(self, *, run: int | None = None, **filters: Any) -> pd.DataFrame:
+        """Statements as a schema table: the current ones, or those of one ``run``.
+
+        Filters are column=value or column=[values] on :data:`FILTER_COLUMNS`, plus
+        ``text_contains="..."`` (case-insensitive).
+        """
+        where, params = self._where(run, filters)
+        sql = f"SELECT {_column_list()} FROM statements WHERE {where} ORDER BY seq"
+        return schema.validate(self.con.execute(sql, params).df())
+
+    def page(
+        self, offset: int, limit: int, *, run: int | None = None, **filters: Any
+    ) -> pd.DataFrame:
+        """One page of :meth:`statements` in import order, for an explorer that pages."""
+        if offset < 0 or limit < 0:
+            raise InputError(f"page offset {offset} and limit {limit} must be 0 or more")
+        where, params = self._where(run, filters)
+        sql = f"SELECT {_column_list()} FROM statements WHERE {where} ORDER BY seq LIMIT ? OFFSET ?"
+        return schema.validate(self.con.execute(sql, [*params, limit, offset]).df())
+
+    def count(self, *, run: int | None = None, **filters: Any) -> int:
+        """How many statements match, without reading them."""
+        where, params = self._where(run, filters)
+        row = _first(self.con, f"SELECT count(*) FROM statements WHERE {where}", params)
+        return int(row[0]) if row else 0
+
+    def aggregate_sql(
+        self, by: str | Sequence[str] = "speaker_role", *, run: int | None = None, **filters: Any
+    ) -> pd.DataFrame:
+        """:func:`analysis.aggregate.summarize` computed in DuckDB: same columns, same order.
+
+        ``by`` names filter columns or ``"day"`` (UTC calendar day of ``posted_at``). Per group:
+        statements, mean_sentiment, mean_stance and favor/against/neutral counts.
+        """
+        keys = [by] if isinstance(by, str) else list(by)
+        bad = [k for k in keys if k not in _GROUP_KEYS]
+        if bad or not keys:
+            raise InputError(
+                f"cannot group statements by {bad or keys}; valid: {list(_GROUP_KEYS)}"
+            )
+        exprs = [f"{_DERIVED_KEYS.get(k, k)} AS {k}" for k in keys]
+        where, params = self._where(run, filters)
+        not_null = " AND ".join(f"{_DERIVED_KEYS.get(k, k)} IS NOT NULL" for k in keys)
+        counts = ", ".join(f"count_if(stance_label = '{s}') AS {s}" for s in STANCE_LABELS)
+        sql = (
+            f"SELECT {', '.join(exprs)}, count(*) AS statements, "
+            "avg(sentiment_compound) AS mean_sentiment, avg(stance_score) AS mean_stance, "
+            f"{counts} FROM statements WHERE {where} AND {not_null} "
+            f"GROUP BY ALL ORDER BY statements DESC, {', '.join(keys)}"
+        )
+        out = self.con.execute(sql, params).df()
+        for key in keys:
+            out[key] = _key_column(out[key], key)
+        ints = ["statements", *STANCE_LABELS]
+        out[ints] = out[ints].astype("int64")
+        out[["mean_sentiment", "mean_stance"]] = out[["mean_sentiment", "mean_stance"]].astype(
+            "float64"
+        )
+        return out.reset_index(drop=True)
+
+    def stance_share(
+        self, by: str = "speaker_role", *, run: int | None = None, **filters: Any
+    ) -> pd.DataFrame:
+        """:func:`analysis.aggregate.stance_share` from the SQL aggregate (a few rows, not all)."""
+        wide = self.aggregate_sql(by, run=run, **filters)
+        wide = wide[wide[list(STANCE_LABELS)].sum(axis=1) > 0].set_index(by)
+        if by == "speaker_role":
+            order = [r for r in schema.ROLES if r in wide.index]
+            wide = wide.reindex(order + [g for g in wide.index if g not in order])
+        else:
+            wide = wide.sort_index()
+        counts = wide[list(STANCE_LABELS)].to_numpy(dtype="int64")
+        long = pd.DataFrame(
+            [
+                (group, label, int(n))
+                for group, row in zip(wide.index, counts, strict=True)
+                for label, n in zip(STANCE_LABELS, row, strict=True)
+            ],
+            columns=[by, "stance_label", "statements"],
+        )
+        totals = long.groupby(by, sort=False)["statements"].transform("sum")
+        long["statements"] = long["statements"].astype("int64")
+        long["share"] = (long["statements"] / totals).astype("float64")
+        return long
+
+    def runs(self) -> pd.DataFrame:
+        """Every run: id, kind, when, how many statements it added, its target (JSON text)."""
+        sql = "SELECT run_id, kind, created_at, statements_added, target FROM runs ORDER BY run_id"
+        return self.con.execute(sql).df()
+
+    def manifest(self, run: int) -> dict[str, Any]:
+        """The manifest stored with ``run``."""
+        row = _first(self.con, "SELECT manifest FROM runs WHERE run_id = ?", [run])
+        if row is None:
+            raise InputError(f"project {self.path} has no run {run}; see Project.runs()")
+        return dict(json.loads(row[0]))
+
+    def sources(self) -> pd.DataFrame:
+        """Every imported source with its hash, run, time, layout and row accounting."""
+        sql = (
+            "SELECT source, sha256, run_id, imported_at, layout, report FROM sources "
+            "ORDER BY imported_at, source"
+        )
+        out = self.con.execute(sql).df()
+        reports = [json.loads(r) for r in out.pop("report")]
+        for key in ("rows_read", "statements", "skipped"):
+            out[key] = [int(r.get(key, 0)) for r in reports]
+        return out
+
+    def skipped(self, *, source: str | None = None) -> pd.DataFrame:
+        """Rows that did not become statements, with their reasons."""
+        sql = "SELECT run_id, source, row, reason, raw FROM skipped"
+        params: list[Any] = []
+        if source is not None:
+            sql += " WHERE source = ?"
+            params.append(source)
+        return self.con.execute(sql + " ORDER BY run_id, source, row", params).df()
+
+    def has_source(self, sha256: str) -> bool:
+        """Whether a source with these bytes was imported already (skip re-scoring it)."""
+        row = _first(self.con, "SELECT count(*) FROM sources WHERE sha256 = ?", [sha256])
+        return bool(row and row[0])
+
+    # ------------------------------------------------------------------ internals
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReactionLensError(f"project {self.path} is open read-only; open it to write")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        _sql(self.con, "BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            _sql(self.con, "ROLLBACK")
+            raise
+        _sql(self.con, "COMMIT")
+
+    def _new_run(self, kind: str, manifest: Mapping[str, Any]) -> int:
+        row = _first(self.con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
+        run_id = int(row[0]) if row else 1
+        target = json.dumps(manifest.get("target"), ensure_ascii=False)
+        body = json.dumps(dict(manifest), ensure_ascii=False, default=str)
+        _sql(
+            self.con, "INSERT INTO runs VALUES (?, ?, now(), ?, ?, 0)", [run_id, kind, target, body]
+        )
+        return run_id
+
+    def _known_hashes(self) -> set[tuple[str, str]]:
+        rows = _sql(self.con, "SELECT source, sha256 FROM sources")
+        return {(str(s), str(h)) for s, h in rows}
+
+    def _insert_sources(
+        self, run_id: int, reports: Sequence[ImportReport], hashes: Mapping[str, str]
+    ) -> None:
+        for r in reports:
+            _sql(
+                self.con,
+                "INSERT INTO sources VALUES (?, ?, ?, now(), ?, ?)",
+                [r.source, hashes.get(r.source), run_id, r.layout, json.dumps(r.to_dict())],
+            )
+
+    def _insert_statements(self, run_id: int, table: pd.DataFrame) -> int:
+        """Insert rows whose statement id is new (first occurrence within ``table`` wins)."""
+        fresh = table.drop_duplicates("statement_id")
+        ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
+        with _registered(self.con, "incoming_ids", ids):
+            known = self.con.execute(
+                "SELECT i.statement_id FROM incoming_ids i SEMI JOIN statements s "
+                "ON s.statement_id = i.statement_id"
+            ).df()["statement_id"]
+        fresh = fresh[~fresh["statement_id"].isin(set(known))]
+        row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
+        start = int(row[0]) + 1 if row else 1
+        self._insert_rows(run_id, fresh, range(start, start + len(fresh)))
+        return len(fresh)
+
+    def _insert_rows(self, run_id: int, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
+        if rows.empty:
+            return
+        arrow = pa.Table.from_pandas(schema.validate(rows), preserve_index=False)
+        arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
+        with _registered(self.con, "incoming", arrow):
+            _sql(
+                self.con,
+                f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
+                f"SELECT {_column_list()}, {run_id}, seq, true FROM incoming",
+            )
+
+    def _insert_skipped(self, run_id: int, reports: Sequence[ImportReport]) -> int:
+        rows = [(r.source, s.row, s.reason, s.raw) for r in reports for s in r.skipped]
+        if not rows:
+            return 0
+        names = ["source", "row", "reason", "raw"]
+        types = [pa.string(), pa.int64(), pa.string(), pa.string()]
+        columns = [
+            pa.array(list(col), t) for col, t in zip(zip(*rows, strict=True), types, strict=True)
+        ]
+        with _registered(self.con, "incoming_skips", pa.table(columns, names=names)):
+            _sql(
+                self.con,
+                "INSERT INTO skipped (run_id, source, row, reason, raw) "
+                f"SELECT {run_id}, * FROM incoming_skips",
+            )
+        return len(rows)
+
+    def _where(self, run: int | None, filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        clauses = ["current"] if run is None else ["run_id = ?"]
+        params: list[Any] = [] if run is None else [run]
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name == "text_contains":
+                clauses.append("text ILIKE ?")
+                params.append(f"%{value}%")
+            elif name not in FILTER_COLUMNS:
+                valid = [*FILTER_COLUMNS, "text_contains"]
+                raise InputError(f"cannot filter statements on {name!r}; valid: {valid}")
+            elif isinstance(value, str):
+                clauses.append(f"{name} = ?")
+                params.append(value)
+            else:
+                clauses.append(f"{name} IN (SELECT unnest(?))")
+                params.append([str(v) for v in value])
+        return " AND ".join(clauses), params
+
+
+# ---------------------------------------------------------------------- opening
+
+
+def default_project_path(name: str = "default") -> Path:
+    """``$XDG_DATA_HOME/reaction-lens/<name>.duckdb`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_DIR / f"{name}.duckdb"
+
+
+def content_hash(path: Path, *, chunk: int = 1 << 20) -> str:
+    """sha256 of a file's bytes, read in chunks so a big export needs little memory."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def open_project(
+    path: Path | None = None,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    wait: float = LOCK_WAIT,
+) -> Iterator[Project]:
+    """Open (or create) a project file; closes it on exit.
+
+    Args:
+        path: the ``.duckdb`` file; :func:`default_project_path` when None.
+        create: make a new project when the file does not exist (else InputError).
+        read_only: for readers such as the dashboard; several may read at once.
+        wait: seconds to wait for another process that is writing the file.
+
+    Keep it open only while reading or writing: DuckDB lets one process write a file at a time,
+    and an open project holds that lock.
+    """
+    path = Path(path) if path is not None else default_project_path()
+    if not path.exists():
+        if not create or read_only:
+            raise InputError(f"project {path} does not exist; create it with --project {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=read_only, wait=wait)
+    try:
+        version = _version(con, path)
+        if version != SCHEMA_VERSION and read_only:
+            con.close()
+            _migrate_file(path, wait)
+            con = _connect(path, read_only=True, wait=wait)
+        elif version != SCHEMA_VERSION:
+            _migrate(con, path, version)
+        yield Project(path, con, read_only)
+    finally:
+        con.close()
+
+
+def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying with backoff while another process holds the file's lock."""
+    deadline = time.monotonic() + wait
+    pause = _BACKOFF[0]
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise InputError(f"project {path} cannot be opened: {exc}") from exc
+            if time.monotonic() + pause > deadline:
+                raise ReactionLensError(
+                    f"project {path} is being written by another process; try again when it "
+                    f"finishes (waited {wait:g} s)"
+                ) from exc
+            time.sleep(pause)
+            pause = min(pause * 2, _BACKOFF[1])
+        except duckdb.Error as exc:
+            raise InputError(f"{path} is not a ReactionLens project (DuckDB: {exc})") from exc
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text
+
+
+# ---------------------------------------------------------------------- schema and migrations
+
+
+def _sql(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    """Run a statement and fetch its result (DuckDB wants every result consumed)."""
+    return con.execute(sql, params).fetchall()
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
+    rows = _sql(con, sql, params)
+    return rows[0] if rows else None
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """An Arrow table visible to SQL as ``name`` for the duration of the block."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        try:
+            con.unregister(name)
+        except duckdb.Error:
+            pass  # an aborted transaction already dropped it; the original error matters
+
+
+def _column_list() -> str:
+    return ", ".join(schema.COLUMNS)
+
+
+def _statements_ddl() -> str:
+    cols = ", ".join(f"{name} {_SQL_TYPES[dtype]}" for name, dtype in schema.COLUMNS.items())
+    return (
+        f"CREATE TABLE IF NOT EXISTS statements ({cols}, run_id INTEGER NOT NULL, "
+        "seq BIGINT NOT NULL, current BOOLEAN NOT NULL)"
+    )
+
+
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS runs (run_id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, "
+    "created_at TIMESTAMPTZ NOT NULL, target VARCHAR, manifest VARCHAR, "
+    "statements_added BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sources (source VARCHAR NOT NULL, sha256 VARCHAR, "
+    "run_id INTEGER NOT NULL, imported_at TIMESTAMPTZ NOT NULL, layout VARCHAR, report VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS skipped (run_id INTEGER NOT NULL, source VARCHAR, row BIGINT, "
+    "reason VARCHAR, raw VARCHAR)",
+)
+
+
+def _version(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The file's schema version; a new empty file is created at the current version."""
+    tables = {r[0] for r in _sql(con, "SELECT table_name FROM duckdb_tables()")}
+    if not tables:
+        if _is_read_only(con):
+            raise InputError(f"project {path} is empty; open it once for writing to create it")
+        _create(con)
+        return SCHEMA_VERSION
+    if "meta" not in tables:
+        raise InputError(
+            f"{path} is a DuckDB file but not a ReactionLens project (no meta table); "
+            "give --project a new file name"
+        )
+    row = _first(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    if row is None:
+        raise InputError(f"project {path} has no schema_version in its meta table")
+    version = int(row[0])
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"project {path} has schema version {version}, written by a newer ReactionLens; this "
+            f"one reads up to version {SCHEMA_VERSION}: upgrade with `pip install -U reaction-lens`"
+        )
+    if version not in MIGRATIONS and version != SCHEMA_VERSION:
+        raise InputError(
+            f"project {path} has schema version {version}, which this ReactionLens cannot migrate "
+            f"(it migrates versions {sorted(MIGRATIONS)}); re-run `reaction-lens analyze` on the "
+            "original inputs with a new --project file"
+        )
+    return version
+
+
+def _is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        _sql(con, "CREATE TEMP TABLE _probe (x INTEGER)")
+        _sql(con, "DROP TABLE _probe")
+    except duckdb.Error:
+        return True
+    return False
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    _sql(con, "BEGIN TRANSACTION")
+    for ddl in (*_DDL, _statements_ddl()):
+        _sql(con, ddl)
+    _sql(
+        con,
+        "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', CAST(now() AS VARCHAR))",
+        [str(SCHEMA_VERSION)],
+    )
+    _sql(con, "COMMIT")
+
+
+def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 1 kept skipped rows only inside each source's report JSON and lacked the stance
+    columns added since: add the ``skipped`` table (filled from the reports' counts is not
+    possible, so it starts empty) and any schema column missing from ``statements`` (as NULL)."""
+    _sql(con, _DDL[3])
+    have = {
+        r[0]
+        for r in _sql(
+            con, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'statements'"
+        )
+    }
+    for name, dtype in schema.COLUMNS.items():
+        if name not in have:
+            _sql(con, f"ALTER TABLE statements ADD COLUMN {name} {_SQL_TYPES[dtype]}")
+
+
+#: from-version -> step to the next version; each step runs in the migration's transaction.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migrate_1_to_2}
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
+    """Bring an older project to SCHEMA_VERSION in one transaction (all steps or none)."""
+    _sql(con, "BEGIN TRANSACTION")
+    try:
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](con)
+            version += 1
+        _sql(con, "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    except duckdb.Error as exc:
+        _sql(con, "ROLLBACK")
+        raise InputError(
+            f"project {path} could not be migrated to version {SCHEMA_VERSION}: {exc}"
+        ) from exc
+    _sql(con, "COMMIT")
+
+
+def _migrate_file(path: Path, wait: float) -> None:
+    con = _connect(path, read_only=False, wait=wait)
+    try:
+        _migrate(con, path, _version(con, path))
+    finally:
+        con.close()
+
+
+def _key_column(column: pd.Series, key: str) -> pd.Series:
+    if key == "day":
+        return pd.to_datetime(column).dt.tz_localize("UTC").astype("object")
+    return column.astype("object")
+
+
+def _target_json(target: Any) -> dict[str, Any] | None:
+    if target is None:
+        return None
+    return {
+        "text": target.text,
+        "aliases": list(target.aliases),
+        "opponents": list(target.opponents),
+    }
+
+
+__all__ = [
+    "FILTER_COLUMNS",
+    "SCHEMA_VERSION",
+    "Project",
+    "RunSummary",
+    "content_hash",
+    "default_project_path",
+    "open_project",
+]
