@@ -39,7 +39,7 @@ def test_analyze_sample_fills_every_scoring_column(sample_run: pipeline.Analysis
 def test_analyze_records_the_run_manifest(sample_run: pipeline.Analysis) -> None:
     run = sample_run.manifest
     assert run["target"]["text"] == pipeline.sample_target().text
-    assert run["sentiment"]["version"] == "vaderSentiment==3.3.2"
+    assert run["sentiment"]["model"] == "vaderSentiment==3.3.2"
     assert any(name.startswith("reporting_verbs") for name in run["rules"].values())
     assert [s["source"] for s in run["sources"]] == [r.source for r in sample_run.reports]
 
