@@ -196,18 +196,21 @@ def _pandas_csv(
         skips.append(Skip(None, "malformed row", sep.join(fields)[:RAW_EXCERPT]))
 
     try:
-        frame = pd.read_csv(
-            io.StringIO(text.lstrip("\ufeff")),
-            sep=sep,
-            names=names,
-            header=0,
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            engine="python",
-            on_bad_lines=bad_line,
-            skip_blank_lines=True,
-        )
+        with warnings.catch_warnings():
+            # rows with extra fields go to bad_line; pandas still warns about them
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text.lstrip("\ufeff")),
+                sep=sep,
+                names=names,
+                header=0,
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                engine="python",
+                on_bad_lines=bad_line,
+                skip_blank_lines=True,
+            )
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise InputError(
             f"{name}: cannot be read as {'TSV' if sep == chr(9) else 'CSV'}: {exc}"

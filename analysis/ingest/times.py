@@ -35,6 +35,8 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
     text = as_text(values).str.strip()
     present = text.notna() & text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype=UTC_DTYPE)
+    if not present.any():
+        return out, []
     rest = present.copy()
     for parse in (_epoch, _twitter, _iso, _anything):
         if not rest.any():
