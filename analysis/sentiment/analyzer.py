@@ -242,8 +242,10 @@ def coerce_text(text: object) -> tuple[str | None, str | None]:
     """(text to score or None, reason): missing and non-text values are neutral, bytes decoded."""
     if isinstance(text, str):
         return str(text), None
-    if text is None or text is pd.NA:
+    if text is None:
         return None, "missing text (None)"
+    if text is pd.NA:
+        return None, "missing text (NA)"
     if isinstance(text, float) and math.isnan(text):
         return None, "missing text (NaN)"
     if isinstance(text, bytes | bytearray | memoryview):
