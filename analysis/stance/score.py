@@ -13,45 +13,49 @@ thread's direction. Every contribution is kept as evidence with its character sp
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from analysis.stance import cues as C
 from analysis.stance.target import (
+    Patterns,
     Target,
-    opponent_pattern,
+    opponent_patterns,
     speaker_is_target,
-    target_pattern,
+    target_patterns,
 )
 
 FAVOR_AT = 0.03  # |score| below this reads as neutral: a mention with no side-taking word
-NEAR_TOKENS = 6  # a word this close to a mention, in the same sentence, is said about it
+NEAR_CHARS = 40  # a word this close to a mention (about six words), same sentence, is about it
 NEAR, SAME_SENTENCE, OTHER_SENTENCE = 1.0, 0.7, 0.35  # how much a word counts by distance
-CONTEXT_FACTOR = 0.5  # reply/speaker context without a mention: its words count at half weight
+CONTEXT_FACTOR = 0.5  # reply/speaker/on-topic context without a mention: words count at half
 SPEAKER_PRIOR = 0.8  # the target's own official or organisation speaks for it
 VALENCE_SCALE = 0.25  # VADER valences run -4..4; a strong word counts about like a weak cue
+POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise words count less
 NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
+BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but": the turn is what counts
 MAX_EVIDENCE = 12  # keep evidence readable and outputs small on long texts
 OUT_OF_TEXT = -1  # start/end of evidence that is not a span of the text (speaker, reply, reason)
-POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise words count less
-BUT_SHIFT = True
-BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but"
 OFFICIAL_ROLES = frozenset({"official", "organization"})
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_TOKEN = re.compile(r"[a-z][a-z'’]*")  # run on the lower-cased text
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
-_CUES = C.SUPPORT_CUES + tuple((p, -w) for p, w in C.OPPOSE_CUES)
-_CUE_RE = re.compile(
-    r"(?<![\w#/])(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CUES)) + r")(?!\w)",
-    re.I,
-)
-_CUE_WEIGHT = {f"c{i}": w for i, (_, w) in enumerate(_CUES)}
+_CUES = C.SUPPORT_CUES + tuple((a, p, -w) for a, p, w in C.OPPOSE_CUES)
+_CUE_RES = tuple(re.compile(rf"(?<![\w#/])(?:{p})(?!\w)") for _, p, _ in _CUES)
+_TRIGGERS: dict[str, tuple[int, ...]] = {}
+for _i, _cue in enumerate(_CUES):
+    for _word in _cue[0].split():
+        _TRIGGERS[_word] = (*_TRIGGERS.get(_word, ()), _i)
 _CLAUSE_BREAK = re.compile(r"[,;:.!?]")
-_BUT = re.compile(r"\b(?:but|however|yet)\b", re.I)
+_BUT = re.compile(r"\b(?:but|however|yet)\b")
 _SARCASM_RE = re.compile(r"(?<![\w])(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)", re.I)
 _AGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.AGREE_CUES) + r")(?!\w)", re.I)
 _DISAGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.DISAGREE_CUES) + r")(?!\w)", re.I)
+_TOPIC_KINDS = frozenset({"target", "opponent", "speaker", "reply", "context"})
+
+Mention = tuple[int, int, bool]  # start, end, is_opponent
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,6 @@ class StanceResult:
     def on_topic(self) -> bool:
         """Whether the statement was read as being about the target (a thread can inherit it)."""
         return any(e["kind"] in _TOPIC_KINDS for e in self.evidence)
-
-
-_TOPIC_KINDS = frozenset({"target", "opponent", "speaker", "reply"})
 
 
 class _Part(NamedTuple):
@@ -93,6 +94,7 @@ def score_stance(
     speaker: str | None = None,
     speaker_role: str | None = None,
     parent: StanceResult | None = None,
+    on_topic: bool = False,
 ) -> StanceResult:
     """Stance of ``text`` toward ``target``.
 
@@ -104,12 +106,12 @@ def score_stance(
             to favor unless their words say otherwise.
         parent: the stance of the statement this one replies to; a reply that names neither
             target nor opponent inherits the thread's target at half weight.
+        on_topic: read every statement as being about the target even without a mention
+            (comments collected under a story about it, tweets gathered by its hashtag); the
+            words of a statement that names nothing then count at half weight.
     """
     if not isinstance(text, str) or not text.strip():
         return neutral("empty text: nothing to take a side")
-    tokens = [(m.start(), m.group().lower()) for m in _TOKEN.finditer(text)]
-    starts = [s for s, _ in tokens]
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     mentions = _mentions(text, target)
     evidence: list[dict[str, object]] = []
     total = 0.0
@@ -117,7 +119,7 @@ def score_stance(
     spoke_for = _speaker_part(speaker, speaker_role, target)
     if spoke_for is not None:
         evidence.append(spoke_for)
-        total += float(spoke_for["weight"])  # type: ignore[arg-type]
+        total += SPEAKER_PRIOR if spoke_for["weight"] == SPEAKER_PRIOR else -SPEAKER_PRIOR
         context = CONTEXT_FACTOR
     if not mentions and parent is not None and parent.on_topic:
         reply, reply_weight = _reply_part(text, parent)
@@ -125,20 +127,35 @@ def score_stance(
         total += reply_weight
         context = CONTEXT_FACTOR
     if not mentions and context == 0.0:
-        return neutral("the text mentions neither the target nor its aliases or opponents")
+        if not on_topic:
+            return neutral("the text mentions neither the target nor its aliases or opponents")
+        evidence.append(_ev("context", "", OUT_OF_TEXT, OUT_OF_TEXT, 0.0, "read as on topic"))
+        context = CONTEXT_FACTOR
     for start, end, is_opp in mentions[:5]:
         kind = "opponent" if is_opp else "target"
         evidence.append(_ev(kind, text[start:end], start, end, 0.0))
-    parts = _parts(text, tokens, starts)
+    total += _read_parts(text, mentions, context, evidence)
+    score = round(max(-1.0, min(1.0, total / (abs(total) + 1.0))), 4)
+    label = "favor" if score >= FAVOR_AT else "against" if score <= -FAVOR_AT else "neutral"
+    return StanceResult(label, score, evidence)
+
+
+def _read_parts(
+    text: str, mentions: list[Mention], context: float, evidence: list[dict[str, object]]
+) -> float:
+    """Weigh every cue and valence word by where it stands; add the strongest to the evidence."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     sarcastic = _SARCASM_RE.search(text)
     if sarcastic is not None:
         span = sarcastic.span()
         evidence.append(_ev("sarcasm", sarcastic.group(), *span, 0.0, "praise read as mockery"))
+    starts = [m[0] for m in mentions]
     weighed = []
-    for part in parts:
+    total = 0.0
+    for part in _parts(text):
         weight, note = _weigh(part, mentions, starts, ends, context)
         if sarcastic is not None and weight > 0:
-            weight, note = -weight, note + "; flipped by sarcasm"
+            weight, note = -weight, _join(note, "flipped by sarcasm")
         if weight:
             weighed.append((part, weight, note))
             total += weight
@@ -147,9 +164,7 @@ def score_stance(
         evidence.append(
             _ev(part.kind, text[part.start : part.end], part.start, part.end, weight, note)
         )
-    score = round(max(-1.0, min(1.0, total / (abs(total) + 1.0))), 4)
-    label = "favor" if score >= FAVOR_AT else "against" if score <= -FAVOR_AT else "neutral"
-    return StanceResult(label, score, evidence)
+    return total
 
 
 def _ev(
@@ -167,15 +182,25 @@ def _ev(
     return item
 
 
-def _mentions(text: str, target: Target) -> list[tuple[int, int, bool]]:
+@lru_cache(maxsize=256)
+def _patterns(target: Target) -> tuple[Patterns | None, Patterns | None]:
+    """Compiled mention patterns, built once per target."""
+    return target_patterns(target), opponent_patterns(target)
+
+
+def _mentions(text: str, target: Target) -> list[Mention]:
     """Target and opponent mentions as (start, end, is_opponent); opponents win overlaps."""
-    opp = opponent_pattern(target)
-    found = [(m.start(), m.end(), True) for m in opp.finditer(text)] if opp else []
-    tgt = target_pattern(target)
-    if tgt is not None:
-        for m in tgt.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e, _ in found):
-                found.append((m.start(), m.end(), False))
+    found: list[Mention] = []
+    tagged = "#" in text
+    for patterns, is_opp in zip(_patterns(target)[::-1], (True, False), strict=True):
+        if patterns is None:
+            continue
+        spans = [m.span() for m in patterns[0].finditer(text)]
+        if tagged:
+            spans += [m.span() for m in patterns[1].finditer(text)]
+        for start, end in spans:
+            if not any(s < end and start < e for s, e, _ in found):
+                found.append((start, end, is_opp))
     return sorted(found)
 
 
@@ -209,51 +234,52 @@ def _reply_part(text: str, parent: StanceResult) -> tuple[dict[str, object], flo
     return _ev("reply", "", OUT_OF_TEXT, OUT_OF_TEXT, weight, note), weight
 
 
-def _negated(text: str, starts: list[int], tokens: list[tuple[int, str]], at: int) -> str | None:
-    """The negator just before character ``at`` in the same clause, if any.
-
-    Up to three tokens back (as VADER), or further back when the negator governs a belief verb
-    ("I don't think the council is a disgrace": negation raised from the clause below).
-    """
-    i = bisect_right(starts, at - 1)
-    for j in range(i - 1, max(-1, i - 1 - C.RAISED_NEGATION_WINDOW), -1):
-        begin, word = tokens[j]
-        if _CLAUSE_BREAK.search(text, begin, at):
-            return None
-        if word in C.NEGATORS or word.endswith(("n't", "n’t")):
-            near = i - j <= C.NEGATION_WINDOW
-            raised = j + 1 < len(tokens) and tokens[j + 1][1] in C.BELIEF_VERBS
-            return word if near or raised else None
-    return None
-
-
-def _parts(text: str, tokens: list[tuple[int, str]], starts: list[int]) -> list[_Part]:
+def _parts(text: str) -> list[_Part]:
     """Cue phrases, side-taking hashtags and valence words, each signed and negation-checked."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased: keep spans
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(low)]
+    starts = [t[0] for t in tokens]
     parts: list[_Part] = []
     covered: list[tuple[int, int]] = []
-    for m in _CUE_RE.finditer(text):
-        weight = _CUE_WEIGHT[m.lastgroup or ""]
-        parts.append(_signed("cue", m.start(), m.end(), weight, text, starts, tokens))
-        covered.append(m.span())
-    for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
-        for m in pattern.finditer(text):
-            parts.append(_Part("cue", m.start(), m.end(), sign * 1.2, "hashtag"))
-            covered.append(m.span())
+    for start, end, weight in _cue_matches(low, tokens):
+        parts.append(_signed("cue", start, end, weight, low, tokens, starts))
+        covered.append((start, end))
+    if "#" in text:
+        for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
+            for m in pattern.finditer(text):
+                parts.append(_Part("cue", m.start(), m.end(), sign * 1.2, "hashtag"))
+                covered.append(m.span())
     lexicon = C.vader_lexicon()
     for start, word in tokens:
         value = lexicon.get(word)
-        if value is None or any(s <= start < e for s, e in covered):
+        if value is None or (covered and any(s <= start < e for s, e in covered)):
             continue
-        end = start + len(word)
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
-        parts.append(_signed("valence", start, end, weight, text, starts, tokens))
-    return _but_shift(text, parts)
+        parts.append(_signed("valence", start, start + len(word), weight, low, tokens, starts))
+    return _but_shift(low, parts)
 
 
-def _but_shift(text: str, parts: list[_Part]) -> list[_Part]:
+def _cue_matches(low: str, tokens: list[tuple[int, str]]) -> list[tuple[int, int, float]]:
+    """Cue spans, trying only cues whose anchor word occurs; the longest wins an overlap."""
+    fired = {i for _, word in tokens for i in _TRIGGERS.get(word, ())}
+    found = []
+    for i in sorted(fired):
+        for m in _CUE_RES[i].finditer(low):
+            found.append((m.start(), m.start() - m.end(), m.end(), _CUES[i][2]))
+    found.sort()
+    kept: list[tuple[int, int, float]] = []
+    for start, _, end, weight in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, weight))
+    return kept
+
+
+def _but_shift(low: str, parts: list[_Part]) -> list[_Part]:
     """Words after the first 'but'/'however' outweigh those before it (as in VADER)."""
-    turn = _BUT.search(text)
-    if turn is None or not BUT_SHIFT:
+    turn = _BUT.search(low)
+    if turn is None:
         return parts
     at = turn.start()
     return [
@@ -266,41 +292,45 @@ def _signed(
     start: int,
     end: int,
     weight: float,
-    text: str,
-    starts: list[int],
+    low: str,
     tokens: list[tuple[int, str]],
+    starts: list[int],
 ) -> _Part:
-    negator = _negated(text, starts, tokens, start)
-    if negator is None:
-        return _Part(kind, start, end, weight, "")
-    return _Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{negator}'")
+    """Flip a contribution negated in its clause.
+
+    A negator up to three words back (as VADER), or further back when it governs a belief verb
+    ("I don't think the council is a disgrace": negation raised from the clause below).
+    """
+    i = bisect_left(starts, start)
+    for j in range(i - 1, max(-1, i - 1 - C.RAISED_NEGATION_WINDOW), -1):
+        begin, word = tokens[j]
+        if word in C.NEGATORS or word.endswith(("n't", "n’t")):
+            near = i - j <= C.NEGATION_WINDOW
+            raised = j + 1 < len(tokens) and tokens[j + 1][1] in C.BELIEF_VERBS
+            if (near or raised) and not _CLAUSE_BREAK.search(low, begin, start):
+                return _Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{word}'")
+            break
+    return _Part(kind, start, end, weight, "")
 
 
 def _weigh(
-    part: _Part,
-    mentions: list[tuple[int, int, bool]],
-    starts: list[int],
-    ends: list[int],
-    context: float,
+    part: _Part, mentions: list[Mention], starts: list[int], ends: list[int], context: float
 ) -> tuple[float, str]:
     """Weigh a contribution by its distance to the nearest mention; opponents flip the sign."""
     note = part.note
     if not mentions:
         return part.weight * context, _join(note, "about the thread/speaker's target")
     sentence = bisect_right(ends, part.start)
-    here = bisect_right(starts, part.start)
+    i = bisect_right(starts, part.start)
     best: tuple[int, int, bool] | None = None
-    for start, end, is_opp in mentions:
-        if start <= part.start < end:
-            best = (0, 0, is_opp)
-            break
-        other = int(bisect_right(ends, start) != sentence)
-        key = (other, abs(bisect_right(starts, start) - here), is_opp)
+    for start, end, is_opp in mentions[max(0, i - 1) : i + 1]:
+        gap = max(0, start - part.end, part.start - end)
+        key = (int(bisect_right(ends, start) != sentence), gap, is_opp)
         if best is None or key[:2] < best[:2]:
             best = key
     assert best is not None
-    other, distance, is_opp = best
-    factor = OTHER_SENTENCE if other else NEAR if distance <= NEAR_TOKENS else SAME_SENTENCE
+    other, gap, is_opp = best
+    factor = OTHER_SENTENCE if other else NEAR if gap <= NEAR_CHARS else SAME_SENTENCE
     weight = part.weight * factor
     if is_opp:
         weight, note = -weight, _join(note, "said of an opponent: flipped")

@@ -118,28 +118,36 @@ def _phrase_regex(phrase: str) -> str:
     return rf"{head}\W+{_word_regex(words[-1])}"
 
 
+Patterns = tuple[re.Pattern[str], re.Pattern[str]]  # (at word boundaries, inside hashtags)
+
+
 @cache
-def mention_pattern(names: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for alias phrases and description words (also inside #tags)."""
+def mention_patterns(names: tuple[str, ...], words: tuple[str, ...]) -> Patterns | None:
+    """Case-insensitive patterns for alias phrases and description words.
+
+    The second pattern finds them inside hashtags (#DumpTrump mentions Trump); callers run it
+    only on texts with a '#', which keeps the common case to one regex pass.
+    """
     parts = [_phrase_regex(n) for n in sorted(names, key=len, reverse=True)]
     parts += [_word_regex(w) for w in words]
     if not parts:
         return None
     body = "|".join(f"(?:{p})" for p in parts)
-    # At a word boundary, or anywhere inside a hashtag (#DumpTrump mentions Trump).
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)|#\w*?(?:{body})\w*", re.I)
+    return re.compile(rf"(?<![\w#])(?:{body})(?!\w)", re.I), re.compile(
+        rf"#\w*?(?:{body})\w*", re.I
+    )
 
 
-def target_pattern(target: Target) -> re.Pattern[str] | None:
+def target_patterns(target: Target) -> Patterns | None:
     """Mentions of the target: aliases, the description as a phrase, its content words."""
-    return mention_pattern(target.aliases, content_words(target.text))
+    return mention_patterns(target.aliases, content_words(target.text))
 
 
-def opponent_pattern(target: Target) -> re.Pattern[str] | None:
+def opponent_patterns(target: Target) -> Patterns | None:
     """Mentions of the target's opponents (each opponent is a name or phrase)."""
     if not target.opponents:
         return None
-    return mention_pattern(target.opponents, ())
+    return mention_patterns(target.opponents, ())
 
 
 def speaker_is_target(speaker: str | None, target: Target) -> str | None:

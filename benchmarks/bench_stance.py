@@ -1,0 +1,80 @@
+"""Stance speed: texts per second for score_stance and add_stance on generated comments.
+
+Baseline in the same run: one VADER ``polarity_scores`` call per text (what a naive
+"stance = sign of sentiment" would cost), so the ratio says what stance costs relative to it.
+Texts are generated from our own word lists (no evaluation data), short (~100 chars) and long
+(~600 chars). Run: ``.venv/bin/python benchmarks/bench_stance.py [n]``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.schema import from_records
+from analysis.stance import Target, add_stance, score_stance
+
+TARGET = Target.parse(
+    "the city council's plan to close the river bridge",
+    aliases=["the council", "Mayor Okafor"],
+    opponents=["Preservation Society"],
+)
+SIDE_WORDS = (
+    "council bridge plan disgrace support thank great terrible not never mayor Okafor resign "
+    "shame society closing safety waste proud stand with"
+).split()
+FILLER = (
+    "the a of and to in is it that this was for on with as at by from they we you have be are "
+    "people road traffic morning city river week said going still some more just time about"
+).split()
+
+
+def texts(n: int, words: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        # About one word in five takes a side or names someone, as in real comment threads.
+        body = " ".join(
+            rng.choice(SIDE_WORDS if rng.random() < 0.2 else FILLER) for _ in range(words)
+        )
+        out.append(f"{body.capitalize()} #{i}.")  # unique texts: no help from deduplication
+    return out
+
+
+def rate(fn: object, items: list[str]) -> float:
+    start = time.perf_counter()
+    for text in items:
+        fn(text)  # type: ignore[operator]
+    return len(items) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    vader = SentimentIntensityAnalyzer()
+    for name, words in (("short ~100 chars", 18), ("long ~600 chars", 110)):
+        items = texts(n if words < 50 else n // 5, words, seed=words)
+        base = rate(vader.polarity_scores, items)
+        ours = rate(lambda t: score_stance(t, TARGET), items)
+        print(
+            f"{name}: score_stance {ours:,.0f} texts/s; vader polarity_scores {base:,.0f}/s; ratio {ours / base:.2f}"
+        )
+    items = texts(n, 18, seed=1)
+    frame = from_records(
+        {"statement_id": str(i), "source": "bench", "source_kind": "comment", "text": t}
+        for i, t in enumerate(items)
+    )
+    start = time.perf_counter()
+    out = add_stance(frame, TARGET)
+    seconds = time.perf_counter() - start
+    print(
+        f"add_stance on {len(frame):,} short rows: {len(frame) / seconds:,.0f} rows/s (incl. JSON evidence)"
+    )
+    assert len(out) == len(frame) and isinstance(out, pd.DataFrame)
+
+
+if __name__ == "__main__":
+    main()
