@@ -128,6 +128,8 @@ def sentence_end(text: str, i: int, hi: int) -> int:
     """End of the sentence that contains offset i (abbreviations and initials do not end it)."""
     for m in _BOUNDARY.finditer(text, i, hi):
         k = m.start()
+        if text[k] == "." and text[k + 1 : k + 2] == ")":
+            continue  # (D-Wis.) closes an abbreviation, not a sentence
         if text[k] == ".":
             word = text[max(i, k - 6) : k].split()[-1:] or [""]
             tok = word[0].lower().lstrip("(")
@@ -142,6 +144,8 @@ def sentence_start(text: str, lo: int, i: int) -> int:
     start = lo
     for m in _BOUNDARY.finditer(text, lo, i):
         k = m.start()
+        if text[k] == "." and text[k + 1 : k + 2] == ")":
+            continue
         if text[k] == ".":
             tok = (text[max(lo, k - 6) : k].split()[-1:] or [""])[0].lower()
             if tok in _ABBREV or (len(tok) == 1 and tok.isalpha()):
@@ -248,6 +252,8 @@ def mention_after(text: str, a: int, b: int) -> Mention | None:
         w = tok[0].lower()
         if not tok[0][0].isalnum() or w in _STOP_FORWARD or len(picked) >= 8:
             break
+        if w == "for" and picked and picked[0][0][:1].isupper():
+            break  # "Cameron Easley for Morning Consult": the affiliation is not the name
         picked.append(tok)
     if not picked:
         return None

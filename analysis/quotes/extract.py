@@ -193,9 +193,16 @@ def _kind(
         return "scare"
     if _title_like(text[span.start : span.end]):
         return "scare"
-    if led_in and not lead:
-        return "statement" if _ends_sentence(text, span) or words >= 8 else "partial"
+    if led_in and not lead and _whole_paragraph(text, paras, span):
+        return "statement"  # a quoted paragraph of its own: a statement even without a cue
     return "partial"
+
+
+def _whole_paragraph(text: str, paras: list[tuple[int, int]], span: Span) -> bool:
+    lo, hi = paras[span.first_paragraph][0], paras[span.paragraph][1]
+    before = text[lo : span.open_mark].strip()
+    after = text[span.close_mark + 1 if span.close_mark is not None else span.end : hi]
+    return not before and not after.strip(' \t.,;!?”"’')
 
 
 def _ends_sentence(text: str, span: Span) -> bool:
