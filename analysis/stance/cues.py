@@ -42,6 +42,17 @@ SUPPORT_CUES: tuple[tuple[str, str, float], ...] = (
     ("defend defends defended defending", r"defend(?:s|ed|ing)?", 0.8),
     ("hero heroes", r"(?:is|are|was) a hero|heroes", 1.0),
     ("president", r"(?:for|4) president", 0.8),
+    # Evaluative and deontic words of argument (comment threads argue more than they cheer).
+    (
+        "necessary essential important vital valuable invaluable beneficial",
+        r"(?:is|are|was|were|be|so|very|really|truly) (?:\w+ )?"
+        r"(?:necessary|essential|important|vital|valuable|invaluable|beneficial)",
+        1.0,
+    ),
+    ("worth", r"(?:well )?worth (?:it|the|every|saving|keeping|protecting)", 1.0),
+    ("idea sense", r"(?:good|great|smart|sensible) idea|makes (?:a lot of |perfect )?sense", 1.0),
+    ("allowed legal legalized", r"should be (?:allowed|legal|legalized)", 1.2),
+    ("more", r"(?:we|they|you) (?:need|want|deserve) more", 0.8),
 )
 
 #: Phrases that oppose whatever they are said about (applied with a minus sign).
@@ -83,6 +94,18 @@ OPPOSE_CUES: tuple[tuple[str, str, float], ...] = (
         1.0,
     ),
     ("disagree don't don’t not", r"(?:i|we) (?:disagree|don['’]t agree|do not agree) with", 1.2),
+    ("waste", r"(?:a |total |complete )?waste of", 1.2),
+    ("much many", r"(?:far |way |much )?too (?:much|many)", 0.8),
+    ("need", r"no need (?:for|to)|(?:don['’]t|do not|doesn['’]t) need", 0.8),
+    ("idea sense", r"(?:bad|terrible|stupid|dumb) idea|makes no sense|doesn['’]t make sense", 1.0),
+    (
+        "unnecessary harmful dangerous useless pointless overrated",
+        r"unnecessary|harmful|dangerous|useless|pointless|overrated",
+        1.0,
+    ),
+    ("banned outlawed illegal", r"should be (?:banned|outlawed|illegal|stopped|ended)", 1.2),
+    ("against", r"(?:i am|i'm|we are|we're) (?:\w+ )?against", 1.2),
+    ("why", r"why (?:should|would|do|does) (?:we|i|anyone|they|the government)", 0.6),
 )
 
 #: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).

@@ -33,6 +33,7 @@ NEAR, SAME_SENTENCE, OTHER_SENTENCE = 1.0, 0.7, 0.35  # how much a word counts b
 CONTEXT_FACTOR = 0.5  # reply/speaker/on-topic context without a mention: words count at half
 SPEAKER_PRIOR = 0.8  # the target's own official or organisation speaks for it
 VALENCE_SCALE = 0.25  # VADER valences run -4..4; a strong word counts about like a weak cue
+VALENCE_FLOOR = 0.0  # valences this weak (|v| <= floor) are noise in argument, not a side
 POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise words count less
 NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
 BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but": the turn is what counts
@@ -152,7 +153,7 @@ def _read_parts(
     starts = [m[0] for m in mentions]
     weighed = []
     total = 0.0
-    for part in _parts(text):
+    for part in _parts(text, mentions):
         weight, note = _weigh(part, mentions, starts, ends, context)
         if sarcastic is not None and weight > 0:
             weight, note = -weight, _join(note, "flipped by sarcasm")
@@ -191,7 +192,7 @@ def _patterns(target: Target) -> tuple[Patterns | None, Patterns | None]:
 def _mentions(text: str, target: Target) -> list[Mention]:
     """Target and opponent mentions as (start, end, is_opponent); opponents win overlaps."""
     found: list[Mention] = []
-    tagged = "#" in text
+    tagged = "#" in text or "@" in text
     for patterns, is_opp in zip(_patterns(target)[::-1], (True, False), strict=True):
         if patterns is None:
             continue
@@ -234,7 +235,7 @@ def _reply_part(text: str, parent: StanceResult) -> tuple[dict[str, object], flo
     return _ev("reply", "", OUT_OF_TEXT, OUT_OF_TEXT, weight, note), weight
 
 
-def _parts(text: str) -> list[_Part]:
+def _parts(text: str, mentions: list[Mention]) -> list[_Part]:
     """Cue phrases, side-taking hashtags and valence words, each signed and negation-checked."""
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased: keep spans
@@ -242,7 +243,7 @@ def _parts(text: str) -> list[_Part]:
     tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(low)]
     starts = [t[0] for t in tokens]
     parts: list[_Part] = []
-    covered: list[tuple[int, int]] = []
+    covered = [(start, end) for start, end, _ in mentions]  # a name's own valence is no side
     for start, end, weight in _cue_matches(low, tokens):
         parts.append(_signed("cue", start, end, weight, low, tokens, starts))
         covered.append((start, end))
@@ -256,9 +257,23 @@ def _parts(text: str) -> list[_Part]:
         value = lexicon.get(word)
         if value is None or (covered and any(s <= start < e for s, e in covered)):
             continue
+        if _is_name(text, start):
+            continue  # "Barnes & Noble", "Hope Street": a capitalised word inside a sentence
+        strength = abs(value) - VALENCE_FLOOR
+        if strength <= 0:
+            continue
+        value = strength if value > 0 else -strength
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
         parts.append(_signed("valence", start, start + len(word), weight, low, tokens, starts))
     return _but_shift(low, parts)
+
+
+def _is_name(text: str, start: int) -> bool:
+    """A Titlecase word not at the start of a sentence reads as part of a name."""
+    if start == 0 or not text[start].isupper() or not text[start + 1 : start + 2].islower():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"“”'‘’(-–—*\n"
 
 
 def _cue_matches(low: str, tokens: list[tuple[int, str]]) -> list[tuple[int, int, float]]:

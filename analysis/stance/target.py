@@ -34,6 +34,7 @@ _SUFFIXES = (
     "e",
     "y",
 )
+_DERIVATIONAL = frozenset({"ations", "ation", "ities", "ity", "ly"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _EXAMPLE = "e.g. Target.parse('the police department', aliases=['DPD', 'police chief'])"
 
@@ -80,7 +81,8 @@ def stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        keep = 5 if suffix in _DERIVATIONAL else 4  # "reality" must not become "real"
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             return word[: -len(suffix)]
     return word
 
@@ -125,17 +127,17 @@ Patterns = tuple[re.Pattern[str], re.Pattern[str]]  # (at word boundaries, insid
 def mention_patterns(names: tuple[str, ...], words: tuple[str, ...]) -> Patterns | None:
     """Case-insensitive patterns for alias phrases and description words.
 
-    The second pattern finds them inside hashtags (#DumpTrump mentions Trump); callers run it
-    only on texts with a '#', which keeps the common case to one regex pass.
+    The second pattern finds them inside hashtags and handles (#DumpTrump and @realDonaldTrump
+    mention Trump); callers run it only on texts with a '#' or '@', which keeps the common case
+    to one regex pass.
     """
     parts = [_phrase_regex(n) for n in sorted(names, key=len, reverse=True)]
     parts += [_word_regex(w) for w in words]
     if not parts:
         return None
     body = "|".join(f"(?:{p})" for p in parts)
-    return re.compile(rf"(?<![\w#])(?:{body})(?!\w)", re.I), re.compile(
-        rf"#\w*?(?:{body})\w*", re.I
-    )
+    plain = re.compile(rf"(?<![\w#@])(?:{body})(?!\w)", re.I)
+    return plain, re.compile(rf"[#@]\w*?(?:{body})\w*", re.I)
 
 
 def target_patterns(target: Target) -> Patterns | None:
