@@ -19,7 +19,13 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import EvaluationError
-from analysis.learn.corrections import FIELDS, Correction, load_corrections, matching
+from analysis.learn.corrections import (
+    FIELDS,
+    Correction,
+    correction_marker,
+    load_corrections,
+    matching,
+)
 
 #: Evidence kinds that explain a decision without pushing it (mentions, markers, model output).
 NEUTRAL_KINDS = frozenset({"target", "opponent", "correction", "model", "sarcasm"})
@@ -186,18 +192,11 @@ def _weight(item: dict[str, Any]) -> float:
 def predicted_before(frame: pd.DataFrame, *, field: str) -> pd.Series:
     """The automatic label of each row: the label column, or what a correction marker says it was."""
     labels = frame[f"{field}_label"].astype("object")
-    was = frame[f"{field}_evidence"].map(_was)
-    return was.where(was.notna(), labels)
-
-
-def _was(raw: object) -> object:
-    data = _parse(raw)
-    if isinstance(data, dict):
-        data = [data.get("correction")]
-    for item in data if isinstance(data, list) else []:
-        if isinstance(item, dict) and item.get("kind") == "correction":
-            return item.get("was")
-    return None
+    found = []
+    for raw, label in zip(frame[f"{field}_evidence"].astype("object"), labels, strict=True):
+        marker = correction_marker(raw)  # corrected: its "was" is the automatic label (or None)
+        found.append(marker.get("was") if marker else None if pd.isna(label) else label)
+    return pd.Series(found, index=frame.index, dtype="object")
 
 
 def _parse(raw: object) -> Any:

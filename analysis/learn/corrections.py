@@ -211,16 +211,17 @@ def apply_corrections(
     rows = mask[mask].index
     out[ev_col] = out[ev_col].astype("object")
     for row in rows:
-        was_score = out.at[row, score_col]
+        raw = out.at[row, ev_col]
+        earlier = correction_marker(raw)  # corrected before: keep what the scorer said
         item = {
             "kind": "correction",
             "text": "",
             "label": gold[row],
-            "was": _plain(out.at[row, label_col]),
-            "was_score": _plain(was_score),
+            "was": earlier["was"] if earlier else _plain(out.at[row, label_col]),
+            "was_score": earlier["was_score"] if earlier else _plain(out.at[row, score_col]),
             "note": "label set by the analyst",
         }
-        out.at[row, ev_col] = with_evidence(out.at[row, ev_col], item)
+        out.at[row, ev_col] = with_evidence(raw, item)
     out[ev_col] = out[ev_col].astype(frame[ev_col].dtype)
     out.loc[rows, label_col] = gold[rows].astype(str).to_numpy()
     if field == "stance":
@@ -260,18 +261,27 @@ def with_evidence(raw: object, item: dict[str, Any]) -> str:
 
 def corrected_mask(frame: pd.DataFrame, *, field: str = "stance") -> pd.Series:
     """Which rows carry a correction marker in their evidence (e.g. after reading a table back)."""
-    return frame[f"{field}_evidence"].map(_has_correction).astype(bool)
+    return (
+        frame[f"{field}_evidence"].map(lambda raw: correction_marker(raw) is not None).astype(bool)
+    )
 
 
-def _has_correction(raw: object) -> bool:
+def correction_marker(raw: object) -> dict[str, Any] | None:
+    """The ``{"kind": "correction", ...}`` item of an evidence JSON text, if there is one."""
     if not isinstance(raw, str) or '"correction"' not in raw:
-        return False
+        return None
     try:
         data = json.loads(raw)
     except ValueError:
-        return False
-    if isinstance(data, dict):
-        return isinstance(data.get("correction"), dict)
-    return isinstance(data, list) and any(
-        isinstance(e, dict) and e.get("kind") == "correction" for e in data
+        return None
+    items = (
+        [data.get("correction")]
+        if isinstance(data, dict)
+        else data
+        if isinstance(data, list)
+        else []
     )
+    for item in items:
+        if isinstance(item, dict) and item.get("kind") == "correction":
+            return item
+    return None

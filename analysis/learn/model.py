@@ -46,7 +46,6 @@ from analysis.errors import EvaluationError, InputError
 from analysis.learn.corrections import same_target, with_evidence
 from analysis.schema import STANCE_LABELS
 from analysis.stance import Target, score_stance
-from analysis.stance.target import target_pattern
 
 FORMAT = "reaction-lens-stance-model"
 SCHEMA_VERSION = 1
@@ -117,26 +116,27 @@ def dense_features(
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], list[Any]]:
     """The non-n-gram features of each text, and the rule results (their evidence is kept)."""
     vader = _vader()
-    pattern = target_pattern(target)
     rows, results = [], []
     for i, text in enumerate(texts):
         speaker = speakers[i] if speakers is not None else None
         role = roles[i] if roles is not None else None
         rule = score_stance(text, target, speaker=speaker, speaker_role=role)
         results.append(rule)
-        rows.append(_row(text, rule, vader(text), pattern))
+        rows.append(_row(text, rule, vader(text)))
     return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(_DENSE)), results
 
 
-def _row(text: str, rule: Any, sent: Mapping[str, float], pattern: Any) -> list[float]:
+def _row(text: str, rule: Any, sent: Mapping[str, float]) -> list[float]:
+    """One row of ``_DENSE``; target mentions are read from the rule's evidence (up to 5 kept)."""
     push_favor = sum(
         float(e.get("weight", 0.0)) for e in rule.evidence if float(e.get("weight", 0.0)) > 0
     )
     push_against = sum(
         float(e.get("weight", 0.0)) for e in rule.evidence if float(e.get("weight", 0.0)) < 0
     )
-    found = list(pattern.finditer(text)) if pattern is not None else []
-    first = found[0].start() / max(len(text), 1) if found else 1.0
+    found = [e for e in rule.evidence if e.get("kind") == "target"]
+    starts = [int(e["start"]) for e in found if isinstance(e.get("start"), int) and e["start"] >= 0]
+    first = min(starts) / max(len(text), 1) if starts else 1.0
     return [
         rule.score,
         float(rule.label == "favor"),
@@ -150,7 +150,7 @@ def _row(text: str, rule: Any, sent: Mapping[str, float], pattern: Any) -> list[
         sent["neu"],
         math.log1p(len(found)),
         float(bool(found)),
-        float(any(m.group().startswith("#") for m in found)),
+        float(any(str(e.get("text", "")).startswith("#") for e in found)),
         1.0 - first,
     ]
 
