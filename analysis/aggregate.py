@@ -226,8 +226,13 @@ def sentiment_terms(raw: str | None) -> list[tuple[str, float]]:
 
 
 def stance_terms(raw: str | None) -> list[tuple[str, float]]:
-    """(phrase, weight) pairs from a ``stance_evidence`` JSON text; [] when there are none."""
-    return [(term.lower(), value) for term, value, *_ in _entries(raw, ("evidence", "cues"))]
+    """(phrase, weight) pairs from a ``stance_evidence`` JSON text; [] when there are none.
+
+    Entries that are not words of the statement (a reason, the speaker, a reply link) are left
+    out: they explain a score but are not vocabulary.
+    """
+    entries = _entries(raw, ("evidence", "cues"))
+    return [(term.lower(), value) for term, value, _, _, kind in entries if kind not in _NOT_TERMS]
 
 
 def evidence_spans(raw: str | None) -> list[tuple[str, float, int | None, int | None, str]]:
@@ -235,6 +240,7 @@ def evidence_spans(raw: str | None) -> list[tuple[str, float, int | None, int | 
     return _entries(raw, (*_WORD_KEYS, "evidence", "cues"))
 
 
+_NOT_TERMS = frozenset({"reason", "reply", "speaker"})
 _WORD_KEYS = ("words", "tokens", "valence", "lexicon")
 _GAP_COLUMNS = [
     "metric",
@@ -276,7 +282,7 @@ def _entry(item: object) -> tuple[str, float, int | None, int | None, str] | Non
         return None
     value = next((item[k] for k in ("valence", "value", "score", "weight") if k in item), 0.0)
     start, end = item.get("start"), item.get("end")
-    span_ok = isinstance(start, int) and isinstance(end, int)
+    span_ok = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
     return (
         term,
         _number(value),

@@ -27,7 +27,7 @@ navigation = st.navigation(
     ]
 )
 with st.sidebar:
-    st.markdown("## 🔎 ReactionLens")
+    st.markdown("## ReactionLens")
     st.caption("Who said what, how they feel, which side they take.")
 sidebar.draw(dataset)
 navigation.run()

@@ -306,14 +306,17 @@ def fig_gap_by_day(frame: pd.DataFrame, *, metric: str = "stance_score") -> go.F
 
 
 def pick_frequency(frame: pd.DataFrame) -> str:
-    """Hourly for a few days of comments, daily up to three months, weekly beyond."""
+    """Hourly for up to a week of comments, daily up to four months, weekly beyond.
+
+    That keeps a timeline between roughly 20 and 170 buckets: enough shape, readable bars.
+    """
     times = frame["posted_at"].dropna()
     if times.empty:
         return "D"
     span = times.max() - times.min()
-    if span <= pd.Timedelta(days=3):
+    if span <= pd.Timedelta(days=7):
         return "h"
-    return "D" if span <= pd.Timedelta(days=90) else "W"
+    return "D" if span <= pd.Timedelta(days=120) else "W"
 
 
 def figure_titles(figures: Sequence[go.Figure]) -> list[str]:

@@ -158,7 +158,7 @@ def sanitize(state: MutableMapping[str, Any], choices: Mapping[str, list[str]]) 
 
 
 def _in_dates(times: pd.Series, filters: Filters) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    keep = times.notna().to_numpy()
+    keep = np.array(times.notna(), dtype=bool)  # a writable copy (pandas arrays are read-only)
     if filters.start is not None:
         keep &= (times >= pd.Timestamp(filters.start, tz="UTC")).to_numpy(na_value=False)
     if filters.end is not None:

@@ -95,7 +95,7 @@ def statement_card(row: Mapping[str, Any]) -> str:
         for part in (
             f"<b>{esc(row.get('speaker')) or 'unattributed'}</b>",
             _badge(role, ROLE_COLORS.get(role, ROLE_COLORS["unknown"])),
-            esc(row.get("source")),
+            esc(_short_source(row.get("source"))),
             _time(row.get("posted_at")),
         )
         if part
@@ -165,6 +165,13 @@ def _badge(label: str, colour: str) -> str:
         f'<span style="background:{colour};color:white;border-radius:10px;padding:1px 8px;'
         f'font-size:0.85em">{esc(label)}</span>'
     )
+
+
+def _short_source(value: object) -> object:
+    """A file's name without its directories (URLs and labels are kept whole)."""
+    if isinstance(value, str) and "://" not in value and "/" in value:
+        return value.rsplit("/", 1)[-1]
+    return value
 
 
 def _missing(value: object) -> bool:
