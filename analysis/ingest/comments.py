@@ -11,6 +11,7 @@ repeated id gets ``#2``, ``#3`` appended so ids stay unique (rows are never dedu
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePath
@@ -166,11 +167,19 @@ def _from_records(
     paths = sorted({part for cands in chosen.values() for c in cands for part in c.split(JOIN)})
     compiled = {p: layouts.compile_path(p) for p in paths}
     raw = pd.DataFrame(
-        {p: [layouts.get_path(r, p, compiled[p]) for r in records] for p in paths},
+        {p: _extract(records, p, compiled[p]) for p in paths},
         index=range(len(records)),
         dtype=object,
     )
     return raw, layout, chosen
+
+
+def _extract(
+    records: list[dict[str, Any]], path: str, steps: tuple[layouts.Step, ...]
+) -> list[Any]:
+    if len(steps) == 1 and isinstance(steps[0], str):
+        return [r.get(path) for r in records]  # top-level key: the common, fast case
+    return [layouts.get_path(r, path, steps) for r in records]
 
 
 def _present(record: dict[str, Any], path: str) -> bool:
@@ -344,16 +353,15 @@ def _statement_ids(
     source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, report: ImportReport
 ) -> list[str]:
     occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
-    repeated = int((occurrence > 0).sum())
-    if repeated:
-        report.notes.append(f"{repeated} rows repeat an id already seen; all kept, ids made unique")
-    keys = [
-        f"row {row}" if pd.isna(key) else (key if not n else f"{key}#{int(n) + 1}")
-        for key, n, row in zip(
-            ids.tolist(), occurrence.fillna(0).tolist(), rows.tolist(), strict=True
+    repeated = occurrence.fillna(0).gt(0)
+    if repeated.any():
+        report.notes.append(
+            f"{int(repeated.sum())} rows repeat an id already seen; all kept, ids made unique"
         )
-    ]
-    return [schema.statement_id(source, k, t) for k, t in zip(keys, text.tolist(), strict=True)]
+        ids = ids.where(~repeated, ids + "#" + (occurrence + 1).astype("Int64").astype("string"))
+    keys = ids.fillna("row " + rows.astype("string"))
+    make = functools.partial(schema.statement_id, source)
+    return list(map(make, keys.tolist(), text.tolist()))
 
 
 def _platforms(

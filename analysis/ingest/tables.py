@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+import orjson
 import pandas as pd
 
 from analysis.errors import InputError
@@ -277,15 +278,17 @@ def _read_json_lines(text: str) -> Parsed:
     parsed = Parsed("jsonl", records=[])
     records, rows, skips = parsed.records, parsed.rows, parsed.skips
     assert records is not None
-    loads = json.loads
+    loads = orjson.loads
     for number, line in enumerate(text.split("\n"), 1):
         if not line or line.isspace():
             continue
         try:
             value = loads(line)
-        except (ValueError, RecursionError):
-            skips.append(Skip(number, "malformed JSON", line[:RAW_EXCERPT]))
-            continue
+        except ValueError:
+            value = _lenient_loads(line)
+            if value is _MALFORMED:
+                skips.append(Skip(number, "malformed JSON", line[:RAW_EXCERPT]))
+                continue
         if not isinstance(value, dict):
             skips.append(Skip(number, "not an object", line[:RAW_EXCERPT]))
             continue
@@ -293,6 +296,17 @@ def _read_json_lines(text: str) -> Parsed:
         rows.append(number)
     _unwrap_all(parsed)
     return parsed
+
+
+_MALFORMED = object()
+
+
+def _lenient_loads(line: str) -> Any:
+    """``json`` reads what orjson refuses (NaN, integers over 64 bits); else a malformed line."""
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return _MALFORMED
 
 
 def _from_document(document: Any, name: str) -> Parsed:

@@ -19,6 +19,7 @@ UTC_DTYPE: Final = "datetime64[ns, UTC]"
 TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 _TWITTER = r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}$"
 _HAS_ZONE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)\s*$"
+_NUMBER = r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _EPOCH_MIN = 1e8  # 1973-03-03: smaller numbers are more likely years or counts than epoch seconds
 _MS = 1e11  # above this an epoch value is in milliseconds (year 5138 in seconds)
 _US = 1e14
@@ -38,16 +39,20 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
     if not present.any():
         return out, []
     rest = present.copy()
+    zoned_by_format = pd.Series(False, index=values.index)
     for parse in (_epoch, _twitter, _iso, _anything):
         if not rest.any():
             break
         parsed = parse(text[rest])
         out.loc[parsed.index] = parsed
+        if parse in (_epoch, _twitter):  # these always carry (or imply) UTC
+            zoned_by_format.loc[parsed.index[parsed.notna()]] = True
         rest &= out.isna()
-    return out, _notes(text, present, out, parsed_by_guess=present & ~rest)
+    return out, _notes(text, present, out, guessed=present & out.notna() & ~zoned_by_format)
 
 
 def _epoch(text: pd.Series) -> pd.Series:
+    text = text[text.str.fullmatch(_NUMBER).fillna(False).astype(bool)]
     number = pd.to_numeric(text, errors="coerce")
     number = number[number.abs() >= _EPOCH_MIN]
     seconds = number.where(number.abs() < _MS, number / 1000)
@@ -75,9 +80,7 @@ def _anything(text: pd.Series) -> pd.Series:
     return parsed.astype(UTC_DTYPE)
 
 
-def _notes(
-    text: pd.Series, present: pd.Series, out: pd.Series, *, parsed_by_guess: pd.Series
-) -> list[str]:
+def _notes(text: pd.Series, present: pd.Series, out: pd.Series, *, guessed: pd.Series) -> list[str]:
     notes = []
     failed = present & out.isna()
     if failed.any():
@@ -85,9 +88,10 @@ def _notes(
         notes.append(
             f"{int(failed.sum())} posting times could not be read (e.g. {example!r}); left empty"
         )
-    numeric = pd.to_numeric(text[parsed_by_guess], errors="coerce").notna()
-    zoned = text[parsed_by_guess][~numeric].str.contains(_HAS_ZONE, regex=True)
-    naive = int((~zoned).sum())
+    guessed_text = text[guessed]
+    suffix_zone = guessed_text.str.endswith(("Z", "z", "UTC", "GMT")).astype(bool)
+    offset = guessed_text[~suffix_zone].str.slice(-6).str.contains(_HAS_ZONE, regex=True)
+    naive = int((~offset.astype(bool)).sum())
     if naive:
         notes.append(f"{naive} posting times had no time zone; read as UTC")
     return notes

@@ -15,6 +15,11 @@ def as_text(values: pd.Series) -> pd.Series:
     """A nullable string column; numbers become their digits, objects JSON, NaN/None NA."""
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         return values.astype(STRING)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):  # the common case: skip the per-cell Python function
+        return values.astype(STRING)
+    if kind == "integer":
+        return values.map(str, na_action="ignore").astype(STRING)
     return values.map(_cell, na_action=None).astype(STRING)
 
 
