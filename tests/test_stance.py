@@ -59,6 +59,10 @@ CASES = [
     ("#NeverVale #Vale is done", SENATOR, "against", "#NeverVale"),
     ("#Vale2028 let's go", SENATOR, "favor", "#Vale2028"),
     ("Vale's speech was pathetic and embarrassing.", SENATOR, "against", "pathetic"),
+    ("Vale on the news again 👏👏", SENATOR, "favor", "clapping"),
+    ("Vale on the news again 🤡", SENATOR, "against", "clown"),
+    ("@SenVale2028 answered my letter :)", SENATOR, "favor", ":)"),
+    ("Vale has ruined it for all of us :(", SENATOR, "against", ":("),
 ]
 
 

@@ -145,6 +145,23 @@ SARCASM_CUES: tuple[str, ...] = (
     r"ri+ght+\.{2,}",
 )
 
+#: Emoji that take a side in comment threads but whose VADER description words carry no
+#: valence ("clapping hands", "clown face"): valence on VADER's -4..4 scale.
+EMOJI_CUES: dict[str, tuple[float, str]] = {
+    "👏": (2.0, "clapping hands: applause"),
+    "👍": (1.5, "thumbs up"),
+    "🙏": (1.0, "folded hands: thanks"),
+    "💪": (1.5, "flexed biceps: strength"),
+    "🔥": (1.0, "fire: excellent"),
+    "👎": (-1.5, "thumbs down"),
+    "🤡": (-2.0, "clown face: ridicule"),
+    "🤮": (-2.5, "face vomiting: disgust"),
+    "💩": (-2.0, "pile of poo: contempt"),
+    "😡": (-2.0, "pouting face: anger"),
+    "🤬": (-2.5, "face with symbols on mouth: anger"),
+    "🙄": (-1.0, "face with rolling eyes: scorn"),
+}
+
 #: In a reply: agreeing or disagreeing with the parent statement.
 AGREE_CUES: tuple[str, ...] = (
     r"(?:i )?(?:totally |completely )?agree(?:d)?",
@@ -198,3 +215,26 @@ def vader_lexicon() -> dict[str, float]:
 
     lexicon: dict[str, float] = dict(SentimentIntensityAnalyzer().lexicon)
     return {w: v for w, v in lexicon.items() if w not in VALENCE_SKIP}
+
+
+@cache
+def emoticon_valence() -> dict[str, float]:
+    """VADER's emoticons (":)", "<3", ...): lexicon entries that are not words."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    lexicon: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+    return {k: v for k, v in lexicon.items() if not k.replace("'", "").isalpha()}
+
+
+@cache
+def emoji_valence() -> dict[str, tuple[float, str]]:
+    """Emoji -> (valence, description): VADER reads an emoji as its description's words."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyser = SentimentIntensityAnalyzer()
+    out: dict[str, tuple[float, str]] = dict(EMOJI_CUES)
+    for emoji, description in analyser.emojis.items():
+        value = sum(analyser.lexicon.get(w, 0.0) for w in description.lower().split())
+        if value and emoji not in out:
+            out[emoji] = (max(-4.0, min(4.0, value)), description)
+    return out

@@ -49,6 +49,8 @@ _TRIGGERS: dict[str, tuple[int, ...]] = {}
 for _i, _cue in enumerate(_CUES):
     for _word in _cue[0].split():
         _TRIGGERS[_word] = (*_TRIGGERS.get(_word, ()), _i)
+_EMOTICON_HINT = re.compile(r"[:;=8][-o^']?[()\[\]dpDP/\\|*]|<3|[()][-^']?[:;=]")
+_NON_SPACE = re.compile(r"\S+")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?]")
 _BUT = re.compile(r"\b(?:but|however|yet)\b")
 _SARCASM_RE = re.compile(r"(?<![\w])(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)", re.I)
@@ -265,7 +267,28 @@ def _parts(text: str, mentions: list[Mention]) -> list[_Part]:
         value = strength if value > 0 else -strength
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
         parts.append(_signed("valence", start, start + len(word), weight, low, tokens, starts))
+    if not text.isascii() or _EMOTICON_HINT.search(text):
+        parts.extend(_symbols(text, low, tokens, starts))
     return _but_shift(low, parts)
+
+
+def _symbols(text: str, low: str, tokens: list[tuple[int, str]], starts: list[int]) -> list[_Part]:
+    """Emoji and emoticons with their VADER valence (emoji read through their description)."""
+    parts = []
+    emoticons = C.emoticon_valence()
+    for m in _NON_SPACE.finditer(text):
+        value = emoticons.get(m.group())
+        if value is not None:
+            weight = value * VALENCE_SCALE
+            parts.append(_signed("valence", m.start(), m.end(), weight, low, tokens, starts))
+    if not text.isascii():
+        emojis = C.emoji_valence()
+        for i, char in enumerate(text):
+            if ord(char) < 0x2000 or char not in emojis:
+                continue
+            value, description = emojis[char]
+            parts.append(_Part("valence", i, i + 1, value * VALENCE_SCALE, f"emoji: {description}"))
+    return parts
 
 
 def _is_name(text: str, start: int) -> bool:
