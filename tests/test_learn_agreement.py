@@ -181,4 +181,4 @@ def test_evaluate_against_corrections_reads_table_and_sidecar(tmp_path: Path) ->
         tmp_path / "other.jsonl", [Correction("favor", "trams", statement_id="s1")]
     )
     with pytest.raises(EvaluationError, match="none of its 1 stance corrections match"):
-        evaluate_against_corrections(table, other)
+        evaluate_against_corrections(table, other, target="bus lanes")

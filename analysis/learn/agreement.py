@@ -25,6 +25,7 @@ from analysis.learn.corrections import (
     correction_marker,
     load_corrections,
     matching,
+    same_target,
 )
 
 #: Evidence kinds that explain a decision without pushing it (mentions, markers, model output).
@@ -278,5 +279,5 @@ def evaluate_against_corrections(
 def _target_of(run: dict[str, Any] | None, found: Sequence[Correction], field: str) -> str | None:
     if run and isinstance(run.get("target"), dict) and run["target"].get("text"):
         return str(run["target"]["text"])
-    named = {c.target for c in found if c.field == field and c.target}
-    return named.pop() if len(named) == 1 else None
+    named = {same_target(c.target): c.target for c in found if c.field == field and c.target}
+    return next(iter(named.values())) if len(named) == 1 else None
