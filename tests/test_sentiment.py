@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -397,3 +398,12 @@ def test_evaluate_vader_tweets_matches_published_correlation(shared_dir: Path) -
     assert result["n"] == 4200
     assert result["pearson_r"] == pytest.approx(0.872, abs=0.001)
     assert result["identical_to_vaderSentiment"] == "4200/4200"
+
+
+def test_analyzer_pickles_settings_not_cache() -> None:
+    custom = SentimentAnalyzer(lexicon_override={"raid": -2.0}, positive=0.2, negative=-0.3)
+    custom.score(["word " * 50])
+    copy = pickle.loads(pickle.dumps(custom))
+    assert (copy.override, copy.positive, copy.negative) == ({"raid": -2.0}, 0.2, -0.3)
+    assert copy.polarity_scores("the raid") == custom.polarity_scores("the raid")
+    assert len(pickle.dumps(custom)) < 2000

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import math
 import random
 from pathlib import Path
 
@@ -166,7 +167,13 @@ def test_score_identical_with_override(generated: list[str]) -> None:
 
 
 def test_explain_agrees_with_score(generated: list[str], generated_reference: list) -> None:
-    analyzer = SentimentAnalyzer()
+    analyzer = SentimentAnalyzer(lexicon_override=OVERRIDE)
+    plain = SentimentAnalyzer()
     for text, ref in zip(generated[:2000], generated_reference[:2000], strict=True):
-        e = analyzer.explain(text)
+        e = plain.explain(text)
         assert (e.compound, e.pos, e.neu, e.neg) == ref, text
+        total = sum(w.valence for w in e.words)  # the words account for the whole score
+        total += math.copysign(e.punctuation, total) if total else 0.0
+        assert e.compound == pytest.approx(total / math.sqrt(total * total + 15), abs=6e-5)
+        scores, evidence = analyzer.evidence(text)
+        assert evidence == analyzer.explain(text).to_json(), text

@@ -21,7 +21,7 @@ import multiprocessing
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.errors import InputError
 from analysis.progress import Progress
-from analysis.sentiment.explain import Explanation, SentenceScore, from_trace
+from analysis.sentiment.explain import Explanation, SentenceScore, evidence_json, from_trace
 from analysis.sentiment.vader_fast import ZERO, FastVader, Scores, Trace
 
 VADER_VERSION = "vaderSentiment==3.3.2"
@@ -89,6 +89,11 @@ class SentimentAnalyzer:
         self._base_size = len(base.lexicon)
         self._fast = FastVader({**base.lexicon, **self.override}, base.emojis)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle the settings, not the token cache (Dask and process pools ship analysers)."""
+        settings = (self.override, self.positive, self.negative, self.parallel_min_chars)
+        return (_rebuild, settings)
+
     def reference(self) -> SentimentIntensityAnalyzer:
         """vaderSentiment's own analyser with the same override: the yardstick for identity."""
         ref = SentimentIntensityAnalyzer()
@@ -134,11 +139,23 @@ class SentimentAnalyzer:
             reason=reason,
         )
 
+    def evidence(self, text: str, reason: str | None = None) -> tuple[Scores, str]:
+        """Scores and ``explain(text).to_json()`` from one traced pass, without the objects."""
+        trace = Trace()
+        scores = self._fast.scores(text, trace)
+        if reason is None and not text.strip():
+            reason = "empty text"
+        sentences = self._sentences(text)
+        return scores, evidence_json(
+            trace, override=self.override, sentences=sentences, reason=reason
+        )
+
     def _sentences(self, text: str) -> tuple[SentenceScore, ...]:
-        spans = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-        if len(spans) < 2:
+        breaks = list(_SENTENCE_END.finditer(text))
+        if not breaks:
             return ()
-        ends = [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text.rstrip())]
+        spans = [0] + [m.end() for m in breaks]
+        ends = [m.start() for m in breaks] + [len(text.rstrip())]
         return tuple(
             SentenceScore(s, e, self._fast.scores(text[s:e])[3])
             for s, e in zip(spans, ends, strict=True)
@@ -355,16 +372,21 @@ def _score_chunk(
             rows.append(ZERO)
             evidence.append(Explanation(0.0, 0.0, 0.0, 0.0, "neutral", reason=reason).to_json())
             continue
-        explanation = analyzer.explain(text)
-        if reason is not None:
-            explanation = _with_reason(explanation, reason)
-        rows.append((explanation.neg, explanation.neu, explanation.pos, explanation.compound))
-        evidence.append(explanation.to_json())
+        row, json_text = analyzer.evidence(text, reason)
+        rows.append(row)
+        evidence.append(json_text)
     return np.array(rows, dtype=np.float64).reshape(len(uniques), 4), evidence
 
 
-def _with_reason(explanation: Explanation, reason: str) -> Explanation:
-    return replace(explanation, reason=reason)
+def _rebuild(
+    override: dict[str, float], positive: float, negative: float, parallel_min_chars: int
+) -> SentimentAnalyzer:
+    return SentimentAnalyzer(
+        lexicon_override=override,
+        positive=positive,
+        negative=negative,
+        parallel_min_chars=parallel_min_chars,
+    )
 
 
 _WORKER: SentimentAnalyzer | None = None

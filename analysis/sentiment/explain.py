@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from analysis.sentiment.vader_fast import Scores, Trace
 
+#: One encoder for every row: ``json.dumps`` with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C speed)
 #: How each traced rule reads; ``{d}`` is the rule's detail (a word), ``{x}`` the change it made.
 _RULES = {
     "no_before_word": "'no' before lexicon word '{d}': 0",
@@ -28,12 +31,14 @@ _RULES = {
 }
 
 
-@dataclass(frozen=True)
-class WordEvidence:
-    """One lexicon word: its lexicon value, what changed it, and what it finally contributed."""
+class WordEvidence(NamedTuple):
+    """One lexicon word: its lexicon value, what changed it, and what it finally contributed.
+
+    A NamedTuple: immutable and cheap to build for every valence word.
+    """
 
     word: str
-    index: int  # token position (whitespace tokens)
+    at: int  # token position (whitespace tokens)
     lexicon: float
     valence: float  # contribution to the sum, after every rule including "but"
     rules: tuple[str, ...] = ()
@@ -42,7 +47,7 @@ class WordEvidence:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "word": self.word,
-            "at": self.index,
+            "at": self.at,
             "lexicon": self.lexicon,
             "valence": _r(self.valence),
         }
@@ -53,8 +58,7 @@ class WordEvidence:
         return out
 
 
-@dataclass(frozen=True)
-class SentenceScore:
+class SentenceScore(NamedTuple):
     """A sentence's character span in the input and its own compound score."""
 
     start: int
@@ -107,7 +111,7 @@ class Explanation:
 
     def to_json(self) -> str:
         """JSON text for the ``sentiment_evidence`` column."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return _ENCODER.encode(self.to_dict())
 
     def summary(self) -> str:
         """One line a reader can follow, e.g. ``negative -0.6: no -1.2; fear -2.2``."""
@@ -136,7 +140,7 @@ def from_trace(
         words.append(
             WordEvidence(
                 word=info.word,
-                index=index,
+                at=index,
                 lexicon=steps[0][2],
                 valence=trace.sentiments.get(index, 0.0),
                 rules=_rules(steps),
@@ -159,6 +163,54 @@ def from_trace(
         sentences=sentences,
         reason=reason,
     )
+
+
+def evidence_json(
+    trace: Trace,
+    *,
+    override: Collection[str] = (),
+    sentences: tuple[SentenceScore, ...] = (),
+    reason: str | None = None,
+) -> str:
+    """``from_trace(...).to_json()`` without the intermediate objects: the column's fast path.
+
+    Filling ``sentiment_evidence`` for a million rows makes the dataclasses' construction cost
+    count; tests check that both paths give the same JSON.
+    """
+    tokens = trace.tokens
+    sentiments = trace.sentiments
+    words = []
+    caps = False
+    for index, steps in sorted(trace.steps.items()):
+        info = tokens[index]
+        valence = round(float(sentiments.get(index, 0.0)), 4)
+        entry = f'{{"word":{_quote(info.word)},"at":{index},"lexicon":{steps[0][2]!r},"valence":{valence!r}'
+        if len(steps) > 1:
+            rules = _rules(steps)
+            caps = caps or any(r.startswith("ALL CAPS") for r in rules)
+            entry += ',"rules":[' + ",".join(map(_quote, rules)) + "]"
+        if info.lower in override:
+            entry += ',"override":true'
+        words.append(entry + "}")
+    out: dict[str, Any] = {}
+    if reason:
+        out["reason"] = reason
+    if trace.but_index is not None:
+        out["but_at"] = trace.but_index
+    if trace.cap_diff and caps:
+        out["caps_emphasis"] = True
+    if trace.amplifier:
+        out["punctuation"] = {
+            "!": trace.exclamations,
+            "?": trace.questions,
+            "amplifier": _r(trace.amplifier),
+        }
+    if trace.emoji:
+        out["emoji"] = [list(e) for e in trace.emoji]
+    if sentences:
+        out["sentences"] = [s.to_dict() for s in sentences]
+    head = '{"words":[' + ",".join(words) + "]"
+    return head + ("," + _ENCODER.encode(out)[1:-1] if out else "") + "}"
 
 
 def _rules(steps: list[tuple[str, str, float]]) -> tuple[str, ...]:

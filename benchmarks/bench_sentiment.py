@@ -1,0 +1,171 @@
+"""Sentiment speed: naive vaderSentiment vs analysis.sentiment, same texts, same run.
+
+Prints texts/s for the naive ``Series.apply(SentimentIntensityAnalyzer().polarity_scores)``, a
+naive list comprehension, and ours (one process, and a process pool over every core), on short
+comments (~100 characters, with repeats as in real exports) and on long statements (500+ tokens);
+checks that every score is identical; prints ratios against the naive apply. A fresh analyser is
+built for each timed run of ours so its token cache starts cold.
+
+    .venv/bin/python benchmarks/bench_sentiment.py [--short 20000] [--long 120] [--scale 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from collections.abc import Callable
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.schema import Statement, from_records
+from analysis.sentiment import SentimentAnalyzer, add_sentiment
+
+OPENERS = ["Honestly", "Wow", "So", "Well", "OK", "Ugh", "Finally", "Sorry but", "LOL", "Sadly"]
+SUBJECTS = ["the police chief", "this decision", "the mayor", "our city", "the council", "DPD"]
+VERBS = ["is", "was", "looks", "seems", "feels", "isn't", "was never", "is not", "really is"]
+TAILS = [
+    "a disgrace",
+    "so brave",
+    "the right call",
+    "absolutely terrible",
+    "kind of confusing",
+    "very good news",
+    "not helpful at all",
+    "a bad joke",
+    "great leadership",
+    "pretty scary for families",
+    "exactly what we needed",
+    "the least they could do",
+    "NOT OK",
+    "a total failure",
+    "no surprise",
+]
+ENDINGS = ["", ".", "!", "!!!", "?", "??", " 😡", " 👏👏", " 🙏", " :)", " smh", " #proud"]
+FILLER = (
+    "the residents said that officers would keep patrolling the neighborhoods while the "
+    "department reviewed its policy and the city council scheduled a public hearing for the "
+    "families who asked for clarity about what happens next in court and at the schools"
+).split()
+
+
+def comment(rng: random.Random) -> str:
+    """One ~100-character comment written from our own phrase lists."""
+    parts = []
+    while sum(len(p) for p in parts) < 80:
+        clause = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(TAILS)}"
+        parts.append(clause if parts else f"{rng.choice(OPENERS)}, {clause}")
+        if rng.random() < 0.3:
+            parts.append("but")
+    return " ".join(parts) + rng.choice(ENDINGS)
+
+
+def short_comments(n: int, seed: int = 7) -> list[str]:
+    """``n`` comments; about 15% repeat an earlier one (copy-pasted replies, retweets)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for _ in range(n):
+        out.append(rng.choice(out) if out and rng.random() < 0.15 else comment(rng))
+    return out
+
+
+def long_statements(n: int, seed: int = 11) -> list[str]:
+    """``n`` statements of 500-800 tokens mixing sentiment clauses with plain news prose."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words: list[str] = []
+        target = rng.randint(500, 800)
+        while len(words) < target:
+            words += rng.sample(FILLER, rng.randint(6, 14)) + comment(rng).split()
+        out.append(" ".join(words))
+    return out
+
+
+def timed(run: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
+
+
+def bench(name: str, texts: list[str], cores: int) -> None:
+    print(
+        f"\n{name}: {len(texts):,} texts, {len(set(texts)):,} distinct, "
+        f"mean {sum(map(len, texts)) / len(texts):.0f} chars, "
+        f"mean {sum(len(t.split()) for t in texts) / len(texts):.0f} tokens"
+    )
+    series = pd.Series(texts)
+    sia = SentimentIntensityAnalyzer()
+    t_apply, naive = timed(lambda: series.apply(SentimentIntensityAnalyzer().polarity_scores))
+    t_list, listed = timed(lambda: [sia.polarity_scores(t) for t in texts])
+    t_ours, ours = timed(lambda: SentimentAnalyzer().score(texts))
+    fresh = SentimentAnalyzer()
+    t_each, _ = timed(lambda: [fresh.polarity_scores(t) for t in texts])
+    pooled = SentimentAnalyzer(parallel_min_chars=0)
+    t_pool, pool = timed(lambda: pooled.score(texts, workers=cores))
+    rows = [
+        ("naive Series.apply", t_apply),
+        ("naive list comprehension", t_list),
+        ("ours, per text (no dedupe)", t_each),
+        ("ours, 1 process", t_ours),
+        (f"ours, {cores} processes", t_pool),
+    ]
+    for label, seconds in rows:
+        print(f"  {label:<30} {len(texts) / seconds:>10,.0f} texts/s   {t_apply / seconds:5.2f}x")
+    expected = [(d["compound"], d["pos"], d["neu"], d["neg"]) for d in listed]
+    assert [tuple(d.values()) for d in naive] == [tuple(d.values()) for d in listed]
+    for scores in (ours, pool):
+        got = list(zip(scores.compound, scores.pos, scores.neu, scores.neg, strict=True))  # type: ignore[attr-defined]
+        mismatches = sum(a != b for a, b in zip(got, expected, strict=True))
+        assert mismatches == 0, f"{mismatches} scores differ from vaderSentiment"
+    print(f"  identity: all {len(texts):,} x 4 scores equal to vaderSentiment's")
+
+
+def scaling(n: int, cores: int) -> None:
+    texts = short_comments(n, seed=3)
+    texts = [f"{t} #{k}" for k, t in enumerate(texts)]  # all distinct: no help from dedupe
+    print(f"\nscaling: {n:,} distinct short comments (ours only)")
+    t_one, one = timed(lambda: SentimentAnalyzer().score(texts))
+    t_many, many = timed(
+        lambda: SentimentAnalyzer(parallel_min_chars=0).score(texts, workers=cores)
+    )
+    print(f"  ours, 1 process      {n / t_one:>10,.0f} texts/s")
+    print(
+        f"  ours, {cores} processes    {n / t_many:>10,.0f} texts/s   {t_one / t_many:4.2f}x of 1"
+    )
+    assert one.compound.tolist() == many.compound.tolist()  # type: ignore[attr-defined]
+
+
+def explanation_cost(texts: list[str]) -> None:
+    frame = from_records(
+        Statement(f"c{k}", "bench", "comment", text=t) for k, t in enumerate(texts)
+    )
+    analyzer = SentimentAnalyzer()
+    t_plain, _ = timed(lambda: add_sentiment(frame, analyzer=SentimentAnalyzer(), explain=False))
+    t_expl, _ = timed(lambda: add_sentiment(frame, analyzer=analyzer, explain=True))
+    print(
+        f"\nadd_sentiment on {len(texts):,} comments: explain=False {t_plain:.2f} s, "
+        f"explain=True {t_expl:.2f} s ({t_expl / t_plain:.1f}x; "
+        f"{(t_expl - t_plain) / len(set(texts)) * 1e6:.0f} us per distinct text)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", type=int, default=20_000)
+    parser.add_argument("--long", type=int, default=120)
+    parser.add_argument("--scale", type=int, default=200_000)
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    print(f"{cores} cores; ratios are against the naive Series.apply in this run")
+    bench("short comments", short_comments(args.short), cores)
+    bench("long statements", long_statements(args.long), cores)
+    if args.scale:
+        scaling(args.scale, cores)
+    explanation_cost(short_comments(args.short))
+
+
+if __name__ == "__main__":
+    main()
