@@ -392,3 +392,30 @@ def test_evaluate_stance_above_floor_on_slice(
     floor = result["floor"]
     assert isinstance(floor, dict)
     assert result[key] > floor[key] + 0.1, result
+
+
+@pytest.mark.parametrize(
+    "text, on_topic, expected",
+    [
+        ("What a disgrace, resign now.", False, "neutral"),  # names nothing: no side taken
+        ("What a disgrace, resign now.", True, "against"),  # collected under the story
+        ("Thank you for keeping us safe!", True, "favor"),
+        ("The weather is mild today.", True, "neutral"),  # on topic but no side
+    ],
+)
+def test_score_stance_on_topic_reads_unnamed_statements(
+    text: str, on_topic: bool, expected: str
+) -> None:
+    result = score_stance(text, BRIDGE, on_topic=on_topic)
+    assert result.label == expected
+    if on_topic:
+        assert result.evidence[0]["kind"] == "context"
+        assert abs(result.score) < abs(score_stance(f"The council: {text}", BRIDGE).score) + 1e-9
+
+
+def test_add_stance_on_topic_passes_through() -> None:
+    frame = from_records(
+        [{"statement_id": "c1", "source": "t", "source_kind": "comment", "text": "Shame on them."}]
+    )
+    assert add_stance(frame, BRIDGE)["stance_label"].tolist() == ["neutral"]
+    assert add_stance(frame, BRIDGE, on_topic=True)["stance_label"].tolist() == ["against"]

@@ -22,12 +22,18 @@ _MENTION_KINDS = frozenset({"target", "opponent"})
 
 
 def add_stance(
-    frame: pd.DataFrame, target: Target | None, *, progress: Progress | None = None
+    frame: pd.DataFrame,
+    target: Target | None,
+    *,
+    progress: Progress | None = None,
+    on_topic: bool = False,
 ) -> pd.DataFrame:
     """Return a copy of ``frame`` with stance_label, stance_score and stance_evidence filled.
 
     With no target the three columns are set to NA: a stance is always toward something.
     Rows are never dropped; empty texts come out neutral with the reason in the evidence.
+    ``on_topic`` reads every statement as being about the target even when it names nothing
+    (see :func:`analysis.stance.score.score_stance`).
     """
     if target is None:
         return frame.assign(
@@ -35,7 +41,7 @@ def add_stance(
             stance_score=pd.Series(pd.NA, index=frame.index, dtype="Float64"),
             stance_evidence=pd.Series(pd.NA, index=frame.index, dtype="string"),
         )
-    results = compute_stance(frame, target, progress=progress or silent)
+    results = compute_stance(frame, target, progress=progress or silent, on_topic=on_topic)
     return frame.assign(
         stance_label=pd.Series([r.label for r in results], index=frame.index, dtype="string"),
         stance_score=pd.Series([r.score for r in results], index=frame.index, dtype="Float64"),
@@ -48,7 +54,7 @@ def add_stance(
 
 
 def compute_stance(
-    frame: pd.DataFrame, target: Target, *, progress: Progress
+    frame: pd.DataFrame, target: Target, *, progress: Progress, on_topic: bool = False
 ) -> list[StanceResult]:
     """One result per row, in row order; repeated (text, speaker, role) are scored once."""
     texts = _column(frame, "text")
@@ -59,7 +65,9 @@ def compute_stance(
     results: list[StanceResult] = []
     for i, key in enumerate(zip(texts, speakers, roles, strict=True)):
         if key not in cache:
-            cache[key] = score_stance(key[0], target, speaker=key[1], speaker_role=key[2])
+            cache[key] = score_stance(
+                key[0], target, speaker=key[1], speaker_role=key[2], on_topic=on_topic
+            )
         results.append(cache[key])
         if (i + 1) % REPORT_EVERY == 0:
             progress(STAGE, i + 1, total, 0)

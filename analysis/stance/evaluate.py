@@ -22,7 +22,9 @@ from analysis.stance.target import Target
 LABELS = ("favor", "against", "neutral")
 
 
-def evaluate_stance(path: Path, *, target_field: str = "target") -> dict[str, object]:
+def evaluate_stance(
+    path: Path, *, target_field: str = "target", on_topic: bool = False
+) -> dict[str, object]:
     """Score every record of ``path`` and compare with its gold label.
 
     Args:
@@ -30,6 +32,9 @@ def evaluate_stance(path: Path, *, target_field: str = "target") -> dict[str, ob
             ``speaker``, ``speaker_role``), or a seed-gold JSON object (``target``,
             ``target_aliases``, ``quotes[{text, stance, speaker, role}]``).
         target_field: the record field holding the target (e.g. ``new_topic`` on VAST).
+        on_topic: read every record as being about its target even when it names nothing
+            (fits sets collected by the target's name or hashtag, such as P-Stance; wrong for
+            VAST, whose neutral rows are off-topic pairs).
 
     Returns:
         n, accuracy, per-class precision/recall/F1, macro_f1, f_avg, the majority-class floor,
@@ -44,7 +49,11 @@ def evaluate_stance(path: Path, *, target_field: str = "target") -> dict[str, ob
         if key not in targets:
             targets[key] = Target.parse(r["target"], aliases=key[1], opponents=key[2])
         stance = score_stance(
-            r["text"], targets[key], speaker=r["speaker"], speaker_role=r["speaker_role"]
+            r["text"],
+            targets[key],
+            speaker=r["speaker"],
+            speaker_role=r["speaker_role"],
+            on_topic=on_topic,
         )
         pred.append(stance.label)
     classes = tuple(label for label in LABELS if label in set(gold)) or LABELS
@@ -60,8 +69,13 @@ def evaluate_stance(path: Path, *, target_field: str = "target") -> dict[str, ob
     if len(by_target) > 1:
         result["per_target"] = by_target
         result["f_macro"] = round(sum(t["f_avg"] for t in by_target.values()) / len(by_target), 4)
+        floors = _per_target(records, [majority] * len(records), classes)
+        result["floor"]["f_macro"] = round(
+            sum(t["f_avg"] for t in floors.values()) / len(floors), 4
+        )
     result["file"] = str(path)
     result["target_field"] = target_field
+    result["on_topic"] = on_topic
     return result
 
 
