@@ -6,10 +6,11 @@ to a defined neutral result with a reason, and scores through
 :class:`~analysis.sentiment.vader_fast.FastVader`, which gives the release's exact floats.
 
 Large inputs: repeated texts are scored once; above ``parallel_min_chars`` characters of distinct
-text, ``workers > 1`` spreads chunks over a ``concurrent.futures`` process pool (forkserver on
-POSIX). A process pool rather than Dask: the work is one embarrassingly parallel map over a list,
-the standard library does it with no extra dependency or scheduler, and Dask's task overhead and
-its own worker processes would buy nothing here.
+text, ``workers > 1`` spreads chunks over a ``concurrent.futures`` process pool (fork when the
+parent has no other threads, else forkserver). A process pool rather than Dask: the work is one
+embarrassingly parallel map over a list of distinct texts on one machine; the standard library
+does it with no scheduler, and chunks of plain strings are cheap to ship. (``analysis.engine``
+uses Dask to spread whole-table partitions over a cluster; each partition still scores here.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import math
 import multiprocessing
 import re
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -405,8 +408,15 @@ def _work(
 
 
 def _pool_context() -> Any:
-    """forkserver where available: no fork of a threaded parent, cheap starts after the first."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """fork when safe (Linux, no other threads): instant start; else forkserver, else spawn.
+
+    Forking a threaded parent (a Streamlit server, a Dask client) can deadlock, so then a clean
+    forkserver process, preloaded with this package, forks the workers instead.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["analysis.sentiment"])
         return context
