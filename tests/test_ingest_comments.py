@@ -310,11 +310,27 @@ def test_read_comments_youtube_data_api_threads() -> None:
             thread("b", "Clickbait", "@omar"),
         ],
     }
+    reply = {
+        "id": "a.r1",
+        "snippet": {
+            "textOriginal": "Agreed, well sourced",
+            "parentId": "a",
+            "authorDisplayName": "@pia",
+            "publishedAt": "2024-03-06T13:00:00Z",
+        },
+    }
+    doc["items"][0]["replies"] = {"comments": [reply]}  # type: ignore[index]
     frame, report = read_comments_bytes(json.dumps(doc).encode(), "yt.json")
     _balanced(frame, report)
     assert report.layout == "youtube data api json"
-    assert list(frame["text"]) == ["Great reporting & clear facts", "Clickbait"]
-    assert list(frame["speaker"]) == ["@lena", "@omar"] and set(frame["platform"]) == {"youtube"}
+    assert list(frame["text"]) == [
+        "Great reporting & clear facts",
+        "Agreed, well sourced",
+        "Clickbait",
+    ]
+    assert list(frame["speaker"]) == ["@lena", "@pia", "@omar"]
+    assert set(frame["platform"]) == {"youtube"}
+    assert list(frame["parent_id"].fillna("-")) == ["-", "a", "-"]
 
 
 def test_read_comments_youtube_comment_downloader_reply_parent() -> None:
@@ -344,6 +360,23 @@ def test_read_comments_youtube_comment_downloader_reply_parent() -> None:
     assert report.layout == "youtube-comment-downloader jsonl"
     assert list(frame["parent_id"].fillna("-")) == ["-", "Ugx1"]
     assert frame["posted_at"].iloc[1] == pd.Timestamp(1709786400, unit="s", tz="UTC")
+
+
+def test_read_comments_x_account_archive_tweets_js() -> None:
+    tweets = [
+        {
+            "tweet": {
+                "id_str": "55",
+                "full_text": "My own post about the vote",
+                "created_at": "Tue Mar 05 11:00:00 +0000 2024",
+            }
+        }
+    ]
+    data = ("window.YTD.tweets.part0 = " + json.dumps(tweets)).encode()
+    frame, report = read_comments_bytes(data, "tweets.js")
+    _balanced(frame, report)
+    assert list(frame["text"]) == ["My own post about the vote"]
+    assert frame["posted_at"].iloc[0] == pd.Timestamp("2024-03-05T11:00:00Z")
 
 
 def test_read_comments_facebook_csv() -> None:

@@ -322,7 +322,29 @@ def _from_document(document: Any, name: str) -> Parsed:
         else:
             parsed.skips.append(Skip(number, "not an object", json.dumps(item)[:RAW_EXCERPT]))
     _unwrap_all(parsed)
+    _expand_youtube_threads(parsed)
     return parsed
+
+
+def _expand_youtube_threads(parsed: Parsed) -> None:
+    """YouTube ``commentThreads`` hold a top-level comment and its replies: one record each."""
+    records = parsed.records or []
+    if not records or records[0].get("kind") != "youtube#commentThread":
+        return
+    expanded: list[dict[str, Any]] = []
+    rows: list[int] = []
+    for record, row in zip(records, parsed.rows, strict=True):
+        top = record.get("snippet", {}).get("topLevelComment")
+        replies = (record.get("replies") or {}).get("comments") or []
+        comments = ([top] if isinstance(top, dict) else []) + [
+            r for r in replies if isinstance(r, dict)
+        ]
+        if not comments:
+            comments = [record]  # a thread without comments: kept so it is counted as a skip
+        expanded.extend(comments)
+        rows.extend([row] * len(comments))
+    parsed.records, parsed.rows = expanded, rows
+    parsed.notes.append("YouTube comment threads expanded into top-level comments and replies")
 
 
 def _locate_records(document: Any, parsed: Parsed) -> tuple[list[Any], str]:
