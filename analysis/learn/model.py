@@ -184,17 +184,24 @@ def _fit(
 ) -> tuple[list[TfidfTransformer], LogisticRegression]:
     weights = [TfidfTransformer(sublinear_tf=True).fit(c) for c in counts]
     blocks = [w.transform(c) for w, c in zip(weights, counts, strict=True)]
-    # The dual solver is many times faster when n-grams outnumber examples; same optimum.
-    clf = LogisticRegression(
-        C=C,
-        class_weight="balanced",
-        solver="liblinear",
-        dual=True,
-        max_iter=5000,
-        random_state=seed,
-    )
+    clf = classifier(len(set(labels)), seed)
     clf.fit(sp.hstack([*blocks, sp.csr_matrix(dense)], format="csr"), list(labels))
     return weights, clf
+
+
+def classifier(n_classes: int, seed: int) -> LogisticRegression:
+    """Two labels: liblinear's dual solver, many times faster when n-grams outnumber examples.
+    Three: multinomial lbfgs (liblinear is one-vs-rest and no longer takes several classes)."""
+    if n_classes == 2:
+        return LogisticRegression(
+            C=C,
+            class_weight="balanced",
+            solver="liblinear",
+            dual=True,
+            max_iter=5000,
+            random_state=seed,
+        )
+    return LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", max_iter=5000)
 
 
 def _proba(
@@ -289,7 +296,7 @@ def train_stance(
         "seed": seed,
         "features": list(FEATURES),
         "dense_features": list(_DENSE),
-        "classifier": f"LogisticRegression(C={C}, class_weight=balanced, liblinear dual)",
+        "classifier": repr(clf),
         "versions": versions(),
     }
     return TrainedModel(goal, classes, estimators, info)
