@@ -1,0 +1,295 @@
+"""A viral story: 1,000,000 comments imported, scored and stored, on one core, all cores and Dask.
+
+Generates comments we write ourselves (varied lengths, copy-paste duplicates, emoji, a few
+thousand authors, timestamps over ten days, replies) as CSV and Parquet, then times the whole
+path ``import -> sentiment + stance -> project store`` in three modes, each in a fresh
+subprocess so each has its own peak memory:
+
+    single   pipeline.load + pipeline.score(workers=1) + store.append
+    cores    the same with score(workers=os.cpu_count())
+    dask     engine.analyze_dask on a LocalCluster(2 workers) + store.append
+
+Peak RSS is sampled (psutil) over the subprocess and all its descendants, summed. Outputs are
+compared by a hash of the statement table. In the same run a naive baseline (pandas.read_csv +
+Series.apply(SentimentIntensityAnalyzer().polarity_scores), sentiment only) is timed on a
+50,000-row slice and extrapolated to the full size (labelled as such), and the dashboard
+aggregates are timed in DuckDB on the full project.
+
+    .venv/bin/python benchmarks/bench_scale.py               # 1,000,000 rows (several minutes)
+    .venv/bin/python benchmarks/bench_scale.py --rows 20000  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TARGET = {"text": "the transit fare increase", "aliases": ["fare hike", "fare increase"]}
+BASELINE_ROWS = 50_000
+TARGETS = {"wall_s": 60.0, "rss_gib": 2.0, "dask_speedup": 1.7, "query_s": 0.5}
+
+# Sentences we wrote for a story about a city raising transit fares; mixed sides on purpose.
+FAVOR = [
+    "The fare increase is overdue, the buses have been underfunded for a decade.",
+    "Honestly I support the fare hike if it keeps the night routes running.",
+    "Good call by the transit authority, someone has to pay for new trains.",
+    "Fair enough, the fare hike is small compared to parking downtown.",
+]
+AGAINST = [
+    "The fare hike is a disgrace and hits the people who can least afford it.",
+    "No way, the fare increase punishes commuters while service keeps getting worse!!",
+    "I will never support this fare increase, cancel it now.",
+    "Another fare hike, another year of late buses. Ridiculous.",
+]
+OTHER = [
+    "Does anyone know if monthly passes change too?",
+    "The 14 was twenty minutes late again this morning.",
+    "lol",
+    "Council meets on Thursday to vote, details on the city website.",
+    "My grandmother takes the bus every day and she is worried.",
+    "Thanks for covering this.",
+]
+EMOJI = ["", "", "", " 😡", " 👍", " 🙄", " ❤️", " 🚌🚌", " 😂😂😂"]
+
+
+def comment(rng: random.Random) -> str:
+    """One to six sentences, sometimes shouted, sometimes with emoji or a second paragraph."""
+    pools = (FAVOR, AGAINST, OTHER, OTHER)
+    parts = [rng.choice(rng.choice(pools)) for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 6)))]
+    text = " ".join(parts)
+    if rng.random() < 0.05:
+        text = text.upper()
+    if rng.random() < 0.03:
+        text += "\n\nEdit: typo."
+    return text + rng.choice(EMOJI)
+
+
+def generate(rows: int, directory: Path) -> tuple[Path, Path]:
+    """CSV and Parquet of ``rows`` comments (the same rows); reused when already there."""
+    csv_path = directory / f"comments_{rows}.csv"
+    parquet_path = directory / f"comments_{rows}.parquet"
+    if csv_path.exists() and parquet_path.exists():
+        return csv_path, parquet_path
+    rng = random.Random(20261125)
+    authors = [f"rider_{i}" for i in range(5_000)]
+    start = pd.Timestamp("2026-11-01T00:00:00Z").value // 10**9
+    texts: list[str] = []
+    for _ in range(rows):
+        dup = texts and rng.random() < 0.08  # copy-paste campaigns repeat earlier comments
+        texts.append(texts[rng.randrange(len(texts))] if dup else comment(rng))
+    frame = pd.DataFrame(
+        {
+            "comment_id": [f"k{i:07d}" for i in range(rows)],
+            "author": [authors[min(int(rng.paretovariate(1.2)) - 1, 4_999)] for _ in range(rows)],
+            "created_at": pd.to_datetime(
+                [start + rng.randrange(10 * 86_400) for _ in range(rows)], unit="s", utc=True
+            ).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "comment": texts,
+            "parent_comment_id": [
+                f"k{rng.randrange(i):07d}" if i and rng.random() < 0.25 else None
+                for i in range(rows)
+            ],
+        }
+    )
+    frame.to_csv(csv_path, index=False)
+    frame.to_parquet(parquet_path, index=False)
+    return csv_path, parquet_path
+
+
+# --------------------------------------------------------------------------- one mode (child)
+
+
+def run_mode(mode: str, source: Path, project: Path) -> dict[str, Any]:
+    """Import, score and store in this process; returns stage times and an output digest."""
+    from analysis import engine, pipeline, store
+    from analysis.stance import Target
+
+    target = Target.parse(TARGET["text"], aliases=TARGET["aliases"])
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if mode == "dask":
+        result = engine.analyze_dask([source], target=target, n_workers=2)
+        frame, reports, run = result.statements, result.reports, result.manifest
+        times["import+score"] = time.perf_counter() - t0
+    else:
+        workers = (os.cpu_count() or 1) if mode == "cores" else 1
+        frame, reports, failures = pipeline.load([source])
+        times["import"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        frame = pipeline.score(frame, target=target, workers=workers)
+        times["score"] = time.perf_counter() - t1
+        run = pipeline.manifest(target=target, reports=reports, failures=failures)
+    t2 = time.perf_counter()
+    with store.open_project(project) as opened:
+        summary = opened.append(
+            frame,
+            reports,
+            run,
+            content_hashes={r.source: store.content_hash(source) for r in reports},
+        )
+    times["store"] = time.perf_counter() - t2
+    times["total"] = time.perf_counter() - t0
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy()).hexdigest()
+    return {
+        "times": times,
+        "rows": len(frame),
+        "stored": summary.statements_added,
+        "digest": digest,
+    }
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def measure(mode: str, source: Path, project: Path) -> dict[str, Any]:
+    """Run one mode in a subprocess, sampling the RSS of its whole process tree."""
+    import psutil
+
+    out = project.with_suffix(".json")
+    cmd = [sys.executable, __file__, "--child", mode, str(source), str(project), str(out)]
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd)
+    peak_sum, peak_one, done = 0, 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_sum, peak_one
+        proc = psutil.Process(child.pid)
+        while not done.is_set():
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+                rss = [p.memory_info().rss for p in tree if p.is_running()]
+            except psutil.Error:
+                rss = []
+            peak_sum, peak_one = max(peak_sum, sum(rss)), max([peak_one, *rss])
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"{mode} failed with exit code {code}")
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    result.update(wall=wall, rss_sum=peak_sum, rss_max=peak_one)
+    return result
+
+
+def naive_baseline(source: Path, rows: int) -> tuple[float, float]:
+    """pandas.read_csv + Series.apply(polarity_scores) on a slice; seconds and extrapolation."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    n = min(BASELINE_ROWS, rows)
+    start = time.perf_counter()
+    frame = pd.read_csv(source, nrows=n)
+    frame["comment"].fillna("").apply(SentimentIntensityAnalyzer().polarity_scores)
+    seconds = time.perf_counter() - start
+    return seconds, seconds * rows / n
+
+
+def time_queries(project: Path) -> dict[str, float]:
+    """Dashboard aggregates on the stored project, best of three (a warm dashboard)."""
+    from analysis import store
+
+    queries = {
+        "count": lambda p: p.count(),
+        "by role": lambda p: p.aggregate_sql("speaker_role"),
+        "by source": lambda p: p.aggregate_sql("source"),
+        "by day": lambda p: p.aggregate_sql("day"),
+        "stance share": lambda p: p.stance_share("speaker_role"),
+        "page 500 rows at the middle": lambda p: p.page(p.count() // 2, 500),
+    }
+    out: dict[str, float] = {}
+    with store.open_project(project, read_only=True) as opened:
+        for name, query in queries.items():
+            best = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                query(opened)
+                best = min(best, time.perf_counter() - t)
+            out[name] = best
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "rl-bench")
+    parser.add_argument("--modes", default="single,cores,dask")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, source, project, out = args.child
+        result = run_mode(mode, Path(source), Path(project))
+        Path(out).write_text(json.dumps(result), encoding="utf-8")
+        return
+    report(args.rows, args.data, args.modes.split(","))
+
+
+def report(rows: int, data: Path, modes: list[str]) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    csv_path, parquet_path = generate(rows, data)
+    mib = csv_path.stat().st_size / 2**20
+    print(
+        f"{rows:,} comments: {csv_path} ({mib:.0f} MiB), {parquet_path.name}; "
+        f"generated/reused in {time.perf_counter() - t:.1f} s"
+    )
+    print(f"cpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (shared machine)")
+    seconds, extrapolated = naive_baseline(csv_path, rows)
+    n = min(BASELINE_ROWS, rows)
+    print(
+        f"naive baseline (read_csv + apply(polarity_scores), sentiment only): {n:,} rows "
+        f"{seconds:.1f} s -> EXTRAPOLATED to {rows:,}: {extrapolated:.0f} s"
+    )
+    results: dict[str, dict[str, Any]] = {}
+    for mode in modes:
+        project = data / f"project_{mode}_{rows}.duckdb"
+        for stale in (project, project.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+        results[mode] = res = measure(mode, csv_path, project)
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in res["times"].items())
+        print(
+            f"{mode:>6}: wall {res['wall']:.1f} s ({stages}); peak RSS sum "
+            f"{res['rss_sum'] / 2**30:.2f} GiB, largest process {res['rss_max'] / 2**30:.2f} GiB; "
+            f"{res['rows']:,} rows, {res['stored']:,} stored; "
+            f"{extrapolated / res['wall']:.1f}x the naive baseline"
+        )
+    digests = {r["digest"] for r in results.values()}
+    print(f"outputs identical across {list(results)}: {len(digests) == 1}")
+    if "single" in results and "dask" in results:
+        ratio = results["single"]["wall"] / results["dask"]["wall"]
+        print(f"dask 2 workers vs single: {ratio:.2f}x (target >= {TARGETS['dask_speedup']}x)")
+    if "single" in results and "cores" in results:
+        ratio = results["single"]["wall"] / results["cores"]["wall"]
+        print(f"all cores vs single: {ratio:.2f}x")
+    best = min(r["wall"] for r in results.values())
+    rss = max(r["rss_sum"] for r in results.values()) / 2**30
+    print(
+        f"targets: best wall {best:.1f} s (<= {TARGETS['wall_s']:.0f} s), worst peak RSS "
+        f"{rss:.2f} GiB (<= {TARGETS['rss_gib']:.0f} GiB)"
+    )
+    project = data / f"project_{modes[0]}_{rows}.duckdb"
+    for name, secs in time_queries(project).items():
+        flag = "ok" if secs <= TARGETS["query_s"] else "SLOW"
+        print(f"query {name:<28} {secs * 1000:8.1f} ms  {flag} (target <= 500 ms)")
+
+
+if __name__ == "__main__":
+    main()
