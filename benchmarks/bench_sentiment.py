@@ -138,6 +138,25 @@ def scaling(n: int, cores: int) -> None:
     assert one.compound.tolist() == many.compound.tolist()  # type: ignore[attr-defined]
 
 
+def linearity() -> None:
+    """Cost per token as one statement grows: flat for ours, growing for vaderSentiment."""
+    rng = random.Random(5)
+    words: list[str] = []
+    while len(words) < 8000:
+        words += rng.sample(FILLER, 10) + comment(rng).split()
+    sia = SentimentIntensityAnalyzer()
+    print("\nlinearity: microseconds per token for one statement of n tokens")
+    for n in (500, 2000, 8000):
+        text = " ".join(words[:n])
+        analyzer = SentimentAnalyzer()
+        t_ours, _ = timed(lambda text=text, a=analyzer: a.score([text]))  # type: ignore[misc]
+        line = f"  n={n:>5}: ours {t_ours / n * 1e6:6.2f}"
+        if n <= 2000:
+            t_naive, _ = timed(lambda text=text: sia.polarity_scores(text))  # type: ignore[misc]
+            line += f"   vaderSentiment {t_naive / n * 1e6:8.2f}"
+        print(line)
+
+
 def explanation_cost(texts: list[str]) -> None:
     frame = from_records(
         Statement(f"c{k}", "bench", "comment", text=t) for k, t in enumerate(texts)
@@ -164,6 +183,7 @@ def main() -> None:
     bench("long statements", long_statements(args.long), cores)
     if args.scale:
         scaling(args.scale, cores)
+    linearity()
     explanation_cost(short_comments(args.short))
 
 

@@ -286,6 +286,13 @@ def test_override_rejects_invalid_entries(override: dict[str, object], message: 
         SentimentAnalyzer(lexicon_override=override)  # type: ignore[arg-type]
 
 
+def test_score_progress_counts_rows_and_skips(analyzer: SentimentAnalyzer) -> None:
+    calls: list[tuple[str, int, int, int]] = []
+    analyzer.score(["Nice", None, "Nice", float("nan"), b"ok"], progress=lambda *a: calls.append(a))
+    assert calls[-1] == ("sentiment", 5, 5, 2)
+    assert all(0 <= done <= total for _, done, total, _ in calls)
+
+
 def test_score_deduplicates_without_changing_rows(analyzer: SentimentAnalyzer) -> None:
     texts = ["Awful", "Lovely", "Awful", "Meh", "Lovely", "Awful"]
     scores = analyzer.score(texts)

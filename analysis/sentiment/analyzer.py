@@ -22,7 +22,7 @@ import multiprocessing
 import re
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -185,7 +185,13 @@ class SentimentAnalyzer:
     ) -> tuple[SentimentScores, list[str] | None]:
         codes, uniques, reasons = _dedupe(texts)
         skipped = sum(1 for c in codes if reasons[c] is not None and uniques[c] is None)
-        values, evidence = self._score_unique(uniques, reasons, workers, explain, progress, skipped)
+
+        def report(done: int) -> None:
+            # counts are rows: distinct texts done, scaled to the rows they stand for
+            if progress is not None and uniques:
+                progress(_STAGE, len(codes) * done // len(uniques), len(codes), skipped)
+
+        values, evidence = self._score_unique(uniques, reasons, workers, explain, report)
         rows = values[np.asarray(codes, dtype=np.intp)] if codes else np.zeros((0, 4))
         compound = rows[:, 3].copy()
         scores = SentimentScores(
@@ -195,8 +201,8 @@ class SentimentAnalyzer:
             neg=rows[:, 0].copy(),
             label=self.labels(compound),
         )
-        if progress is not None:
-            progress(_STAGE, len(codes), len(codes), skipped)
+        if progress is not None and not uniques:
+            progress(_STAGE, 0, 0, 0)
         return scores, None if evidence is None else [evidence[c] for c in codes]
 
     def _score_unique(
@@ -205,37 +211,32 @@ class SentimentAnalyzer:
         reasons: list[str | None],
         workers: int,
         explain: bool,
-        progress: Progress | None,
-        skipped: int,
+        report: Callable[[int], None],
     ) -> tuple[np.ndarray, list[str] | None]:
+        """Score distinct texts in chunks, in this process or in a pool; report after each."""
         size = sum(len(t) for t in uniques if t is not None)
-        if workers > 1 and size >= self.parallel_min_chars and len(uniques) >= 2 * workers:
-            return self._score_pool(uniques, reasons, workers, explain, progress, skipped)
-        return _score_chunk(self, uniques, reasons, explain)
-
-    def _score_pool(
-        self,
-        uniques: list[str | None],
-        reasons: list[str | None],
-        workers: int,
-        explain: bool,
-        progress: Progress | None,
-        skipped: int,
-    ) -> tuple[np.ndarray, list[str] | None]:
-        step = max(1, -(-len(uniques) // (workers * 4)))
-        starts = range(0, len(uniques), step)
-        context = _pool_context()
-        init = (self.override, self.positive, self.negative)
-        with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=init) as pool:
-            futures = [
-                pool.submit(_work, uniques[s : s + step], reasons[s : s + step], explain)
-                for s in starts
-            ]
-            parts = []
-            for done, future in enumerate(futures, 1):
-                parts.append(future.result())
-                if progress is not None:
-                    progress(_STAGE, min(done * step, len(uniques)), len(uniques), skipped)
+        pooled = workers > 1 and size >= self.parallel_min_chars and len(uniques) >= 2 * workers
+        step = max(1, -(-len(uniques) // (workers * 4))) if pooled else _PROGRESS_EVERY
+        chunks = [
+            (uniques[s : s + step], reasons[s : s + step]) for s in range(0, len(uniques), step)
+        ]
+        parts: list[tuple[np.ndarray, list[str] | None]] = []
+        done = 0
+        if pooled:
+            init = (self.override, self.positive, self.negative)
+            with ProcessPoolExecutor(
+                workers, _pool_context(), initializer=_init_worker, initargs=init
+            ) as pool:
+                futures = [pool.submit(_work, u, r, explain) for u, r in chunks]
+                for future, (u, _) in zip(futures, chunks, strict=True):
+                    parts.append(future.result())
+                    done += len(u)
+                    report(done)
+        else:
+            for u, r in chunks:
+                parts.append(_score_chunk(self, u, r, explain))
+                done += len(u)
+                report(done)
         values = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, 4))
         evidence = [e for p in parts for e in (p[1] or [])] if explain else None
         return values, evidence

@@ -21,6 +21,8 @@ import string
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as _vs
@@ -81,6 +83,11 @@ class Trace:
     def add(self, index: int, rule: str, detail: str, value: float) -> None:
         """Record that ``rule`` (with ``detail``) left token ``index`` at ``value``."""
         self.steps.setdefault(index, []).append((rule, detail, value))
+
+
+_LOWER = itemgetter(1)
+_UPPER = itemgetter(2)
+_SCORED = itemgetter(6)
 
 
 class _TokenCache(dict[str, TokenInfo]):
@@ -149,21 +156,18 @@ class FastVader:
         n = len(infos)
         if not n:
             return ZERO
-        ups = sum([info.upper for info in infos])
+        ups = sum(map(_UPPER, infos))  # map/itemgetter/compress: per-token work stays in C
         cap_diff = 0 < n - ups < n
         valences: list[float] = []
         positions: list[int] = []
         word_valence = self._word_valence
-        for i in [k for k, info in enumerate(infos) if info.scored]:
+        for i in compress(range(n), map(_SCORED, infos)):
             value = word_valence(infos, i, n, cap_diff, trace)
             if value:
                 valences.append(value)
                 positions.append(i)
-        but = -1
-        for k, info in enumerate(infos):
-            if info.lower == "but":
-                but = k
-                break
+        lowers = list(map(_LOWER, infos))
+        but = lowers.index("but") if "but" in lowers else -1
         if but >= 0 and valences:
             _but_shift(valences, positions, but, trace)
         amplifier, exclamations, questions = _punctuation(text)
