@@ -88,7 +88,8 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int) -> Parsed:
         notes.append(f"{name}: is not a {suffix[1:].upper()} file (found text); read as text")
     decoded = decode_bytes(data, name=name)
     notes += [decoded.note] if decoded.note else []
-    parsed = _parse_text(decoded.text, name, suffix)
+    utf8 = data if decoded.encoding == "utf-8" else None  # pyarrow reads these bytes as they are
+    parsed = _parse_text(decoded.text, name, suffix, utf8=utf8)
     parsed.notes[:0] = notes
     return parsed
 
@@ -99,7 +100,7 @@ def _note_if(condition: bool, parsed: Parsed, note: str) -> Parsed:
     return parsed
 
 
-def _parse_text(text: str, name: str, suffix: str) -> Parsed:
+def _parse_text(text: str, name: str, suffix: str, *, utf8: bytes | None = None) -> Parsed:
     head = text.lstrip("\ufeff \t\r\n")[:512]
     if not head:
         raise InputError(
@@ -121,9 +122,8 @@ def _parse_text(text: str, name: str, suffix: str) -> Parsed:
                 0, f"{name}: content is JSON, not {suffix[1:].upper()}; read as JSON"
             )
         return parsed
-    return _read_delimited(
-        text, name, "\t" if DELIMITED.get(suffix) == "\t" else _sniff_delimiter(head)
-    )
+    sep = "\t" if DELIMITED.get(suffix) == "\t" else _sniff_delimiter(head)
+    return _read_delimited(text, name, sep, utf8=utf8)
 
 
 # --------------------------------------------------------------------------- flat tables
@@ -153,12 +153,12 @@ def _header(text: str, sep: str, name: str) -> list[str]:
     return names
 
 
-def _read_delimited(text: str, name: str, sep: str) -> Parsed:
+def _read_delimited(text: str, name: str, sep: str, *, utf8: bytes | None = None) -> Parsed:
     fmt = "tsv" if sep == "\t" else "csv"
     names = _header(text.lstrip("\ufeff"), sep, name)
     if not names:
         raise InputError(f"{name}: has no header row")
-    frame, skips = _arrow_csv(text, names, sep)
+    frame, skips = _arrow_csv(utf8 or text.lstrip("\ufeff").encode("utf-8"), names, sep)
     if frame is None:
         frame, skips = _pandas_csv(text, names, sep, name)
     rows = list(range(2, len(frame) + 2))
@@ -170,14 +170,14 @@ def _read_delimited(text: str, name: str, sep: str) -> Parsed:
     return parsed
 
 
-def _arrow_csv(text: str, names: list[str], sep: str) -> tuple[pd.DataFrame | None, list[Skip]]:
+def _arrow_csv(data: bytes, names: list[str], sep: str) -> tuple[pd.DataFrame | None, list[Skip]]:
     """The fast path: multithreaded pyarrow, every column as string, quoted newlines allowed."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.lstrip("\ufeff").encode("utf-8")),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
