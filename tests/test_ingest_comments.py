@@ -271,20 +271,32 @@ def test_read_comments_reddit_jsonl_comments_submissions_and_bad_lines() -> None
             }
         ),
         json.dumps({"id": "c4", "author": "x", "created_utc": 1709629300, "subreddit": "ourtown"}),
+        json.dumps(
+            {"id": "c5", "body": "[removed]", "author": "[deleted]", "subreddit": "ourtown"}
+        ),
+        json.dumps(
+            {"id": "c6", "body": "Still here", "author": "[deleted]", "subreddit": "ourtown"}
+        ),
+        json.dumps(
+            {"id": "s2", "title": "Ferry?", "selftext": "[removed]", "subreddit": "ourtown"}
+        ),
     ]
     frame, report = read_comments_bytes("\n".join(lines).encode(), "RC_ourtown.jsonl")
     _balanced(frame, report)
     assert report.layout == "reddit pushshift jsonl"
-    assert list(frame["text"]) == ["Bridge approved\n\nThoughts?", "About time!"]
-    assert list(frame["parent_id"].fillna("-")) == ["-", "t3_s1"]
+    texts = ["Bridge approved\n\nThoughts?", "About time!", "Still here", "Ferry?"]
+    assert list(frame["text"]) == texts
+    assert list(frame["parent_id"].fillna("-")) == ["-", "t3_s1", "-", "-"]
+    assert list(frame["speaker"].fillna("-")) == ["mod_amy", "rob", "-", "-"]
     assert set(frame["platform"]) == {"reddit"}
     assert frame["posted_at"].iloc[0] == pd.Timestamp(1709629200, unit="s", tz="UTC")
-    assert report.rows_read == 6
+    assert report.rows_read == 9
     assert report.skipped_by_reason == {
         "malformed JSON": 1,
         "not an object": 1,
         "empty text": 1,
         "no text column": 1,
+        "deleted or removed": 1,
     }
     assert [s.row for s in report.skipped if s.reason == "malformed JSON"] == [3]
 

@@ -266,11 +266,13 @@ def _generic(field_name: str, available: list[str], values: Any) -> list[str]:
 # --------------------------------------------------------------------------- building statements
 
 
-def _column(raw: pd.DataFrame, cands: list[str]) -> pd.Series:
+def _column(
+    raw: pd.DataFrame, cands: list[str], placeholders: frozenset[str] = frozenset()
+) -> pd.Series:
     """The first non-blank value among the candidate columns, row by row."""
     result: pd.Series | None = None
     for cand in cands:
-        parts = [as_text(raw[p]) for p in cand.split(JOIN)]
+        parts = [_text(raw[p], placeholders) for p in cand.split(JOIN)]
         value = parts[0]
         for part in parts[1:]:  # e.g. a Reddit submission: title, blank line, body
             value_blank, part_blank = blank(value), blank(part)
@@ -282,8 +284,15 @@ def _column(raw: pd.DataFrame, cands: list[str]) -> pd.Series:
     return result
 
 
-def _optional(raw: pd.DataFrame, cands: list[str]) -> pd.Series:
-    values = _column(raw, cands)
+def _text(values: pd.Series, placeholders: frozenset[str]) -> pd.Series:
+    text = as_text(values)
+    return text.mask(text.isin(placeholders)) if placeholders else text
+
+
+def _optional(
+    raw: pd.DataFrame, cands: list[str], placeholders: frozenset[str] = frozenset()
+) -> pd.Series:
+    values = _column(raw, cands, placeholders)
     return values.str.strip().mask(blank(values)).astype("string")
 
 
@@ -297,20 +306,22 @@ def _statements(
     source: str,
     platform: str | None,
 ) -> pd.DataFrame:
-    text = _column(raw, chosen["text"])
+    text = _column(raw, chosen["text"], layout.placeholders)
     empty = blank(text).to_numpy()
     rows = pd.Series(parsed.rows, index=raw.index)
     ids = _optional(raw, chosen["id"])
     if empty.any():
         absent = _absent(raw, chosen["text"]) if parsed.records is not None else None
+        erased = _erased(raw, chosen["text"], layout.placeholders)
         for pos in empty.nonzero()[0]:
             reason = "no text column" if absent is not None and absent[pos] else "empty text"
+            reason = "deleted or removed" if erased is not None and erased[pos] else reason
             report.skip(
                 int(rows.iloc[pos]), reason, "" if pd.isna(ids.iloc[pos]) else f"id={ids.iloc[pos]}"
             )
     keep = ~empty
     raw, text, rows, ids = raw[keep], text[keep], rows[keep], ids[keep]
-    speaker = _optional(raw, chosen["speaker"])
+    speaker = _optional(raw, chosen["speaker"], layout.placeholders)
     if parsed.users:
         speaker = speaker.map(lambda a: parsed.users.get(a, a), na_action="ignore").astype("string")
         report.mapping["speaker"] = "author_id -> includes.users.username"
@@ -342,6 +353,18 @@ def _statements(
         if name not in out:
             out[name] = pd.Series(pd.NA, index=out.index, dtype=schema.COLUMNS[name])
     return schema.validate(out[list(schema.COLUMNS)])
+
+
+def _erased(raw: pd.DataFrame, cands: list[str], placeholders: frozenset[str]) -> Any:
+    """Rows whose text was a deletion placeholder (counted apart from plain empty text)."""
+    if not placeholders:
+        return None
+    paths = [p for c in cands for p in c.split(JOIN)]
+    return (
+        pd.concat([as_text(raw[p]).isin(placeholders) for p in paths], axis=1)
+        .any(axis=1)
+        .to_numpy()
+    )
 
 
 def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:

@@ -40,6 +40,8 @@ class Layout:
     platform: str | None
     signatures: tuple[frozenset[str], ...]  # matches when every path of one set is present
     fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # values that stand for "nothing here": Reddit writes [deleted]/[removed] over erased text
+    placeholders: frozenset[str] = frozenset()
 
     def matches(self, available: frozenset[str]) -> bool:
         return any(sig <= available for sig in self.signatures)
@@ -234,6 +236,7 @@ LAYOUTS: tuple[Layout, ...] = (
             "id": ("id",),
             "parent_id": ("parent_id",),
         },
+        frozenset({"[deleted]", "[removed]"}),
     ),
     Layout(
         "facebook graph api",
