@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import time
 from collections.abc import Callable
 
@@ -123,17 +124,32 @@ def bench(name: str, texts: list[str], cores: int) -> None:
     print(f"  identity: all {len(texts):,} x 4 scores equal to vaderSentiment's")
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process plus its finished children (the pool's workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def scaling(n: int, cores: int) -> None:
     texts = short_comments(n, seed=3)
     texts = [f"{t} #{k}" for k, t in enumerate(texts)]  # all distinct: no help from dedupe
     print(f"\nscaling: {n:,} distinct short comments (ours only)")
+    cpu = cpu_seconds()
     t_one, one = timed(lambda: SentimentAnalyzer().score(texts))
+    cpu_one, cpu = cpu_seconds() - cpu, cpu_seconds()
     t_many, many = timed(
         lambda: SentimentAnalyzer(parallel_min_chars=0).score(texts, workers=cores)
     )
-    print(f"  ours, 1 process      {n / t_one:>10,.0f} texts/s")
+    cpu_many = cpu_seconds() - cpu
+    print(f"  ours, 1 process      {n / t_one:>10,.0f} texts/s   CPU {cpu_one:6.2f} s")
     print(
-        f"  ours, {cores} processes    {n / t_many:>10,.0f} texts/s   {t_one / t_many:4.2f}x of 1"
+        f"  ours, {cores} processes    {n / t_many:>10,.0f} texts/s   CPU {cpu_many:6.2f} s"
+        f"   wall speed-up {t_one / t_many:4.2f}x"
+    )
+    print(
+        f"  pool overhead: {cpu_many / cpu_one - 1:+.0%} CPU; on {cores} free cores the speed-up "
+        f"bound is {cores * cpu_one / cpu_many:.2f}x (wall figures depend on other load: "
+        f"load average {os.getloadavg()[0]:.1f})"
     )
     assert one.compound.tolist() == many.compound.tolist()  # type: ignore[attr-defined]
 

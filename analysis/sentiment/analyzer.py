@@ -223,7 +223,8 @@ class SentimentAnalyzer:
         parts: list[tuple[np.ndarray, list[str] | None]] = []
         done = 0
         if pooled:
-            init = (self.override, self.positive, self.negative)
+            # forked workers inherit this analyser (warm token cache); others unpickle settings
+            init = (self,)
             with ProcessPoolExecutor(
                 workers, _pool_context(), initializer=_init_worker, initargs=init
             ) as pool:
@@ -396,9 +397,9 @@ def _rebuild(
 _WORKER: SentimentAnalyzer | None = None
 
 
-def _init_worker(override: dict[str, float], positive: float, negative: float) -> None:
+def _init_worker(analyzer: SentimentAnalyzer) -> None:
     global _WORKER
-    _WORKER = SentimentAnalyzer(lexicon_override=override, positive=positive, negative=negative)
+    _WORKER = analyzer
 
 
 def _work(

@@ -192,25 +192,23 @@ def evidence_json(
         if info.lower in override:
             entry += ',"override":true'
         words.append(entry + "}")
-    out: dict[str, Any] = {}
+    parts = ['{"words":[' + ",".join(words) + "]"]
     if reason:
-        out["reason"] = reason
+        parts.append(f'"reason":{_quote(reason)}')
     if trace.but_index is not None:
-        out["but_at"] = trace.but_index
+        parts.append(f'"but_at":{trace.but_index}')
     if trace.cap_diff and caps:
-        out["caps_emphasis"] = True
+        parts.append('"caps_emphasis":true')
     if trace.amplifier:
-        out["punctuation"] = {
-            "!": trace.exclamations,
-            "?": trace.questions,
-            "amplifier": _r(trace.amplifier),
-        }
+        parts.append(
+            f'"punctuation":{{"!":{trace.exclamations},"?":{trace.questions},'
+            f'"amplifier":{_r(trace.amplifier)!r}}}'
+        )
     if trace.emoji:
-        out["emoji"] = [list(e) for e in trace.emoji]
+        parts.append('"emoji":' + _ENCODER.encode([list(e) for e in trace.emoji]))
     if sentences:
-        out["sentences"] = [s.to_dict() for s in sentences]
-    head = '{"words":[' + ",".join(words) + "]"
-    return head + ("," + _ENCODER.encode(out)[1:-1] if out else "") + "}"
+        parts.append('"sentences":' + _ENCODER.encode([s.to_dict() for s in sentences]))
+    return ",".join(parts) + "}"
 
 
 def _rules(steps: list[tuple[str, str, float]]) -> tuple[str, ...]:

@@ -19,7 +19,6 @@ import math
 import re
 import string
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from itertools import compress
 from operator import itemgetter
@@ -65,24 +64,44 @@ class TokenInfo(NamedTuple):
     scored: bool  # a lexicon word that is not a booster: the only tokens that can carry valence
 
 
-@dataclass
 class Trace:
-    """Steps that changed each token's valence, filled only when an explanation is asked for."""
+    """Steps that changed each token's valence, filled only when an explanation is asked for.
 
-    tokens: list[TokenInfo] = field(default_factory=list)
-    steps: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
-    sentiments: dict[int, float] = field(default_factory=dict)  # final, after the "but" rule
-    but_index: int | None = None
-    cap_diff: bool = False
-    amplifier: float = 0.0
-    exclamations: int = 0
-    questions: int = 0
-    emoji: list[tuple[str, str]] = field(default_factory=list)
-    raw_sum: float = 0.0
+    A plain slotted class: one is built per distinct text when the evidence column is filled.
+    """
+
+    __slots__ = (
+        "tokens",
+        "steps",
+        "sentiments",
+        "but_index",
+        "cap_diff",
+        "amplifier",
+        "exclamations",
+        "questions",
+        "emoji",
+        "raw_sum",
+    )
+
+    def __init__(self) -> None:
+        self.tokens: list[TokenInfo] = []
+        self.steps: dict[int, list[tuple[str, str, float]]] = {}
+        self.sentiments: dict[int, float] = {}  # final, after the "but" rule
+        self.but_index: int | None = None
+        self.cap_diff = False
+        self.amplifier = 0.0
+        self.exclamations = 0
+        self.questions = 0
+        self.emoji: list[tuple[str, str]] = []
+        self.raw_sum = 0.0
 
     def add(self, index: int, rule: str, detail: str, value: float) -> None:
         """Record that ``rule`` (with ``detail``) left token ``index`` at ``value``."""
-        self.steps.setdefault(index, []).append((rule, detail, value))
+        steps = self.steps.get(index)
+        if steps is None:
+            self.steps[index] = [(rule, detail, value)]
+        else:
+            steps.append((rule, detail, value))
 
 
 _LOWER = itemgetter(1)
