@@ -549,3 +549,76 @@ def test_read_comments_unparseable_time_is_na_with_note() -> None:
     frame, report = read_comments_bytes(data, "t.csv")
     assert len(frame) == 2 and frame["posted_at"].isna().tolist() == [False, True]
     assert any("1 posting times could not be read" in n for n in report.notes)
+
+
+@pytest.mark.parametrize(
+    "name, data, layout, speakers, parents",
+    [
+        (
+            "v11.json",
+            [
+                {
+                    "id_str": "9",
+                    "full_text": "Bridge news is great",
+                    "user": {"screen_name": "ann"},
+                    "created_at": "Tue Mar 05 11:00:00 +0000 2024",
+                },
+                {
+                    "id_str": "10",
+                    "full_text": "@ann not for me",
+                    "user": {"screen_name": "ben"},
+                    "created_at": "Tue Mar 05 11:05:00 +0000 2024",
+                    "in_reply_to_status_id_str": "9",
+                },
+            ],
+            "x-twitter v1.1 json",
+            ["ann", "ben"],
+            ["-", "9"],
+        ),
+        (
+            "graph.json",
+            {
+                "data": [
+                    {
+                        "id": "1_2",
+                        "message": "Proud of this town",
+                        "from": {"name": "Cleo Ruiz", "id": "7"},
+                        "created_time": "2024-03-05T18:20:00+0000",
+                    },
+                    {
+                        "id": "1_3",
+                        "message": "Me too",
+                        "from": {"name": "Dev Roy", "id": "8"},
+                        "created_time": "2024-03-05T18:25:00+0000",
+                        "parent": {"id": "1_2"},
+                    },
+                ]
+            },
+            "facebook graph api json",
+            ["Cleo Ruiz", "Dev Roy"],
+            ["-", "1_2"],
+        ),
+    ],
+)
+def test_read_comments_more_json_layouts(
+    name: str, data: object, layout: str, speakers: list[str], parents: list[str]
+) -> None:
+    frame, report = read_comments_bytes(json.dumps(data).encode(), name)
+    _balanced(frame, report)
+    assert report.layout == layout
+    assert list(frame["speaker"]) == speakers
+    assert list(frame["parent_id"].fillna("-")) == parents
+    assert frame["posted_at"].notna().all()
+
+
+def test_read_comments_x_table_csv() -> None:
+    data = (
+        b"Tweet ID,Username,Tweet Text,Created At,In Reply To\n"
+        b"11,@ria,The vote was fair,2024-03-05T09:00:00Z,\n"
+        b"12,@sol,It really was not,2024-03-05T09:10:00Z,11\n"
+    )
+    frame, report = read_comments_bytes(data, "tweets.csv")
+    _balanced(frame, report)
+    assert report.layout == "x-twitter table csv"
+    assert list(frame["speaker"]) == ["@ria", "@sol"] and set(frame["platform"]) == {"x"}
+    assert list(frame["parent_id"].fillna("-")) == ["-", "11"]
