@@ -344,6 +344,17 @@ def test_add_sentiment_without_explanations_leaves_evidence_na(
     assert out["sentiment_label"].tolist() == ["positive"]
 
 
+def test_add_sentiment_empty_table(analyzer: SentimentAnalyzer) -> None:
+    out = add_sentiment(schema.empty(), analyzer=analyzer)
+    assert len(out) == 0
+    schema.validate(out)
+
+
+def test_score_rejects_zero_workers(analyzer: SentimentAnalyzer) -> None:
+    with pytest.raises(InputError, match="workers=0"):
+        analyzer.score(["fine"], workers=0)
+
+
 def _write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     return path

@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from vaderSentiment import vaderSentiment as vs
 
 from analysis.sentiment import SentimentAnalyzer
@@ -129,6 +131,11 @@ def _mismatches(texts: list[str], ours: list[tuple], ref: list[tuple]) -> list[t
     return [(t, o, r) for t, o, r in zip(texts, ours, ref, strict=True) if o != r]
 
 
+@pytest.fixture(scope="module")
+def pair() -> tuple[SentimentAnalyzer, vs.SentimentIntensityAnalyzer]:
+    return SentimentAnalyzer(), vs.SentimentIntensityAnalyzer()
+
+
 @pytest.fixture(scope="session")
 def generated() -> list[str]:
     return generate_texts(N_GENERATED)
@@ -190,3 +197,43 @@ def test_explain_agrees_with_score(generated: list[str], generated_reference: li
         assert e.compound == pytest.approx(total / math.sqrt(total * total + 15), abs=6e-5)
         scores, evidence = analyzer.evidence(text)
         assert evidence == analyzer.explain(text).to_json(), text
+
+
+_HYPO_WORDS = st.sampled_from(
+    [
+        "good",
+        "BAD",
+        "not",
+        "no",
+        "but",
+        "very",
+        "kind",
+        "of",
+        "least",
+        "never",
+        "so",
+        "the",
+        "shit",
+        "kiss",
+        "death",
+        ":)",
+        "!!",
+        "??",
+        "\U0001f601",
+        "\u2764",
+        "\u00e9",
+        "isn't",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(_HYPO_WORDS, st.text(max_size=6)), max_size=25),
+    st.sampled_from([" ", "", "\n", "\u00a0", "  ", "\t"]),
+)
+def test_polarity_scores_identical_on_arbitrary_text(
+    pair: tuple[SentimentAnalyzer, vs.SentimentIntensityAnalyzer], words: list[str], sep: str
+) -> None:
+    text = sep.join(words)
+    assert pair[0].polarity_scores(text) == pair[1].polarity_scores(text)

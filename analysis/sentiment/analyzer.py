@@ -183,6 +183,8 @@ class SentimentAnalyzer:
         progress: Progress | None,
         explain: bool,
     ) -> tuple[SentimentScores, list[str] | None]:
+        if workers < 1:
+            raise InputError(f"workers={workers}: use 1 (this process) or more processes")
         codes, uniques, reasons = _dedupe(texts)
         skipped = sum(1 for c in codes if reasons[c] is not None and uniques[c] is None)
 
