@@ -142,7 +142,7 @@ SARCASM_CUES: tuple[str, ...] = (
     r"said no one ever",
     r"what a (?:surprise|shock)",
     r"how convenient",
-    r"ri+ght+\.{2,}",
+    r"ri{2,}ght+",
 )
 
 #: Emoji that take a side in comment threads but whose VADER description words carry no

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from analysis.errors import InputError
 from analysis.stance.cues import COMMON_WORDS
@@ -98,46 +99,67 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
+def _is_acronym(word: str) -> bool:
+    return word.isupper() and len(word) >= 2
+
+
 def _word_regex(word: str) -> str:
-    """Regex for one target word: acronyms exact and case-sensitive, others by stem."""
-    if word.isupper() and len(word) >= 2:
-        return rf"(?-i:{re.escape(word)})(?:s|'s|’s)?"
+    """Regex for one target word: acronyms exact (case-sensitive text), others by stem (lower)."""
+    if _is_acronym(word):
+        return rf"{re.escape(word)}(?:s|'s|’s)?"
     if len(word) <= 4:
         return rf"{re.escape(word.lower())}(?:s|es|'s|’s)?"
     return rf"{re.escape(stem(word))}\w*"
 
 
 def _phrase_regex(phrase: str) -> str:
-    """Regex for an alias phrase: its words in order, the last one stem-matched."""
+    """Regex for an alias phrase: its words in order, the last one stem-matched.
+
+    In a phrase with an acronym (run on the original text) the other words match in any case.
+    """
     words = _WORD.findall(phrase)
     if not words:
         return re.escape(phrase.lower())
     if len(words) == 1:
         return _word_regex(words[0])
+    exact = any(_is_acronym(w) for w in words)
     head = r"\W+".join(
-        rf"(?-i:{re.escape(w)})" if w.isupper() else re.escape(w.lower()) for w in words[:-1]
+        re.escape(w)
+        if _is_acronym(w)
+        else f"(?i:{re.escape(w)})"
+        if exact
+        else re.escape(w.lower())
+        for w in words[:-1]
     )
-    return rf"{head}\W+{_word_regex(words[-1])}"
+    last = _word_regex(words[-1])
+    return rf"{head}\W+{f'(?i:{last})' if exact and not _is_acronym(words[-1]) else last}"
 
 
-Patterns = tuple[re.Pattern[str], re.Pattern[str]]  # (at word boundaries, inside hashtags)
+class Patterns(NamedTuple):
+    """Mention patterns of one target, split so the common case is one fast regex pass."""
+
+    words: re.Pattern[str]  # on the lower-cased text, at word boundaries
+    tags: re.Pattern[str]  # on the lower-cased text, inside #hashtags and @handles
+    acronyms: re.Pattern[str] | None  # on the original text: ICE is not "ice cream"
 
 
 @cache
 def mention_patterns(names: tuple[str, ...], words: tuple[str, ...]) -> Patterns | None:
-    """Case-insensitive patterns for alias phrases and description words.
-
-    The second pattern finds them inside hashtags and handles (#DumpTrump and @realDonaldTrump
-    mention Trump); callers run it only on texts with a '#' or '@', which keeps the common case
-    to one regex pass.
-    """
-    parts = [_phrase_regex(n) for n in sorted(names, key=len, reverse=True)]
-    parts += [_word_regex(w) for w in words]
-    if not parts:
+    """Patterns for alias phrases and description words (#DumpTrump, @realDonaldTrump too)."""
+    terms = [*sorted(names, key=len, reverse=True), *words]
+    plain = [_phrase_regex(t) for t in terms if not any(map(_is_acronym, _WORD.findall(t)))]
+    exact = [_phrase_regex(t) for t in terms if any(map(_is_acronym, _WORD.findall(t)))]
+    if not plain and not exact:
         return None
-    body = "|".join(f"(?:{p})" for p in parts)
-    plain = re.compile(rf"(?<![\w#@])(?:{body})(?!\w)", re.I)
-    return plain, re.compile(rf"[#@]\w*?(?:{body})\w*", re.I)
+    body = "|".join(f"(?:{p})" for p in plain) or "(?!)"
+    acronyms = None
+    if exact:
+        caps = "|".join(f"(?:{p})" for p in exact)
+        acronyms = re.compile(rf"\b(?:{caps})(?!\w)|[#@]\w*?(?:{caps})\w*")
+    # A leading \b instead of a look-behind lets the engine skip ahead by first letter.
+    return Patterns(
+        re.compile(rf"\b(?:{body})(?!\w)"), re.compile(rf"[#@]\w*?(?:{body})\w*"), acronyms
+    )
 
 
 def target_patterns(target: Target) -> Patterns | None:

@@ -1,0 +1,192 @@
+"""The side-taking pieces of a statement: cue phrases, hashtags, valence words, emoji.
+
+Each piece is signed (+ favors whatever it is said about, − opposes it) and checked for a
+negation in its clause; :mod:`analysis.stance.score` then decides what each piece is said about.
+Work is per hit, not per token: the words come out of one C-level ``findall``, set
+intersections pick the lexicon words and cue anchors present, and only those are located —
+what keeps stance fast on a million comments.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from analysis.stance import cues as C
+
+VALENCE_SCALE = 0.25  # VADER valences run -4..4; a strong word counts about like a weak cue
+POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise words count less
+HASHTAG_WEIGHT = 1.2  # #IStandWithX, #NeverX: as strong as a support/opposition phrase
+NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
+BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but": the turn is what counts
+NEG_LOOKBACK = 80  # characters searched back for a negator (covers the raised window)
+
+TOKEN = re.compile(r"[a-z][a-z'’]*")  # words of the lower-cased text
+_CUES = C.SUPPORT_CUES + tuple((a, p, -w) for a, p, w in C.OPPOSE_CUES)
+_CUE_RES = tuple(re.compile(rf"(?<![\w#/])(?:{p})(?!\w)") for _, p, _ in _CUES)
+_TRIGGERS: dict[str, tuple[int, ...]] = {}
+for _i, _cue in enumerate(_CUES):
+    for _word in _cue[0].split():
+        _TRIGGERS[_word] = (*_TRIGGERS.get(_word, ()), _i)
+_ANCHORS = frozenset(_TRIGGERS)
+_LEXICON_WORDS = frozenset(C.vader_lexicon())
+_CLAUSE_BREAKS = ",;:.!?"  # a negation does not reach across these
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’")  # "" (end of text) is not in it
+_SENTENCE_OPENERS = frozenset(".!?:;\"“”'‘’(-–—*")
+_EMOTICON_CHARS = (":", ";", "=", "<3")
+_NON_SPACE = re.compile(r"\S+")
+_BUT_WORDS = frozenset({"but", "however", "yet"})
+_BUT = re.compile(r"\b(?:but|however|yet)\b")
+# No leading look-behind: it would stop the regex engine from skipping ahead by first letter.
+_SARCASM_RE = re.compile(r"(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)")
+_SARCASM_HINTS = frozenset("yeah sure oh thanks said what how".split())
+
+
+class Part(NamedTuple):
+    """One signed contribution before it is weighed by distance to a mention."""
+
+    kind: str
+    start: int
+    end: int
+    weight: float
+    note: str
+
+
+def lower(text: str) -> str:
+    """Lower-case without moving any character (a few characters grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, int]]) -> list[Part]:
+    """Cues, side-taking hashtags, valence words and symbols of ``text``, signed.
+
+    ``covered`` spans (the mentions) carry no valence of their own: "Hope" in a name is no side.
+    """
+    parts: list[Part] = []
+    covered = list(covered)
+    anchors = _ANCHORS.intersection(words)
+    if anchors:
+        fired = set().union(*(_TRIGGERS[w] for w in anchors))
+        for start, end, weight in _cue_matches(low, fired):
+            parts.append(signed("cue", start, end, weight, low))
+            covered.append((start, end))
+    if "#" in text:
+        for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
+            for m in pattern.finditer(text):
+                parts.append(Part("cue", m.start(), m.end(), sign * HASHTAG_WEIGHT, "hashtag"))
+                covered.append(m.span())
+    lexicon = C.vader_lexicon()
+    for word in _LEXICON_WORDS.intersection(words):
+        value = lexicon[word]
+        weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+        for start in _positions(low, word):
+            if any(s <= start < e for s, e in covered) or _is_name(text, start):
+                continue  # a cue or a mention already, or "Barnes & Noble" inside a sentence
+            parts.append(signed("valence", start, start + len(word), weight, low))
+    if not text.isascii() or any(c in text for c in _EMOTICON_CHARS):
+        parts.extend(_symbols(text, low))
+    if not _BUT_WORDS.isdisjoint(words):
+        parts = _but_shift(low, parts)
+    return parts
+
+
+def sarcasm(low: str, words: set[str]) -> re.Match[str] | None:
+    """The first sarcasm marker ("yeah right", "/s", ...) standing as whole words, if any."""
+    if _SARCASM_HINTS.isdisjoint(words) and "/s" not in low and "#sarcasm" not in low:
+        if not any(w.startswith("rii") for w in words):
+            return None
+    for m in _SARCASM_RE.finditer(low):
+        if m.start() == 0 or not low[m.start() - 1].isalnum():
+            return m
+    return None
+
+
+def signed(kind: str, start: int, end: int, weight: float, low: str) -> Part:
+    """Flip a contribution negated in its clause.
+
+    A negator up to three words back (as VADER), or further back when it governs a belief verb
+    ("I don't think the council is a disgrace": negation raised from the clause below).
+    """
+    begin = max(0, start - NEG_LOOKBACK)
+    brk = max(low.rfind(c, begin, start) for c in _CLAUSE_BREAKS)
+    words = TOKEN.findall(low, brk + 1 if brk >= 0 else begin, start)
+    if brk < 0 and begin:
+        words = words[1:]  # the window may cut a word in half
+    last = len(words) - 1
+    for back in range(min(last + 1, C.RAISED_NEGATION_WINDOW)):
+        word = words[last - back]
+        if word in C.NEGATORS or word.endswith(("n't", "n’t")):
+            near = back < C.NEGATION_WINDOW
+            raised = back > 0 and words[last - back + 1] in C.BELIEF_VERBS
+            if near or raised:
+                return Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{word}'")
+            break
+    return Part(kind, start, end, weight, "")
+
+
+def _positions(low: str, word: str) -> list[int]:
+    """Where ``word`` stands as a whole token of ``low`` (str.find: no regex scan)."""
+    found = []
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or low[at - 1] not in _WORD_CHARS) and low[end : end + 1] not in _WORD_CHARS:
+            found.append(at)
+        at = low.find(word, end)
+    return found
+
+
+def _cue_matches(low: str, fired: set[int]) -> list[tuple[int, int, float]]:
+    """Spans of the cues whose anchor word occurs (``fired``); the longest wins an overlap."""
+    found = []
+    for i in sorted(fired):
+        for m in _CUE_RES[i].finditer(low):
+            found.append((m.start(), m.start() - m.end(), m.end(), _CUES[i][2]))
+    found.sort()
+    kept: list[tuple[int, int, float]] = []
+    for start, _, end, weight in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, weight))
+    return kept
+
+
+def _symbols(text: str, low: str) -> list[Part]:
+    """Emoji and emoticons with their VADER valence (emoji read through their description)."""
+    parts = []
+    emoticons = C.emoticon_valence()
+    for m in _NON_SPACE.finditer(text):
+        value = emoticons.get(m.group())
+        if value is not None:
+            parts.append(signed("valence", m.start(), m.end(), value * VALENCE_SCALE, low))
+    if not text.isascii():
+        emojis = C.emoji_valence()
+        for i, char in enumerate(text):
+            if ord(char) < 0x2000 or char not in emojis:
+                continue
+            value, description = emojis[char]
+            parts.append(Part("valence", i, i + 1, value * VALENCE_SCALE, f"emoji: {description}"))
+    return parts
+
+
+def _is_name(text: str, start: int) -> bool:
+    """A Titlecase word not at the start of a sentence reads as part of a name."""
+    if start == 0 or not text[start].isupper() or not text[start + 1 : start + 2].islower():
+        return False
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] not in _SENTENCE_OPENERS
+
+
+def _but_shift(low: str, parts: list[Part]) -> list[Part]:
+    """Words after the first 'but'/'however' outweigh those before it (as in VADER)."""
+    turn = _BUT.search(low)
+    if turn is None:
+        return parts
+    at = turn.start()
+    return [
+        p._replace(weight=p.weight * (BUT_AFTER if p.start > at else BUT_BEFORE)) for p in parts
+    ]
