@@ -124,8 +124,12 @@ def cue_pattern(cues: Collection[str]) -> Cues:
 DEFAULT_CUES = cue_pattern(REPORTING_VERBS)
 
 
+WINDOW = 400  # characters: an attribution is never further from its quote than this
+
+
 def sentence_end(text: str, i: int, hi: int) -> int:
     """End of the sentence that contains offset i (abbreviations and initials do not end it)."""
+    hi = min(hi, i + WINDOW)  # bounded, so huge paragraphs stay linear
     for m in _BOUNDARY.finditer(text, i, hi):
         k = m.start()
         if text[k] == "." and text[k + 1 : k + 2] == ")":
@@ -140,7 +144,8 @@ def sentence_end(text: str, i: int, hi: int) -> int:
 
 
 def sentence_start(text: str, lo: int, i: int) -> int:
-    """Start of the sentence holding offset i, not before lo."""
+    """Start of the sentence holding offset i, not before lo (nor more than WINDOW back)."""
+    lo = max(lo, i - WINDOW)
     start = lo
     for m in _BOUNDARY.finditer(text, lo, i):
         k = m.start()

@@ -119,9 +119,9 @@ def _attribute(
     hi = paras[span.paragraph][1]
     prev_close = prev.close_mark if prev and prev.paragraph == span.first_paragraph else None
     next_open = nxt.open_mark if nxt and nxt.first_paragraph == span.paragraph else None
-    lead = text[lo : span.open_mark].rstrip()
+    lead = _char_before(text, lo, span.open_mark)
     before = before_quote(text, span, lo, cues, prev_close)
-    if before is not None and lead.endswith(":"):
+    if before is not None and lead == ":":
         return before
     after = after_quote(text, span, hi, cues, next_open)
     if after is not None or before is not None:
@@ -132,6 +132,18 @@ def _attribute(
     if prev is not None and prev.paragraph == span.first_paragraph - 1:
         return None
     return previous_paragraph(text, prev_para, cues)
+
+
+_NON_SPACE = re.compile(r"\S")
+_NOT_CLOSING = re.compile(r"[^\s.,;!?”\"’]")
+
+
+def _char_before(text: str, lo: int, i: int) -> str:
+    """The last non-space character in [lo, i), or "" (bounded look-back)."""
+    k = i - 1
+    while k >= lo and text[k].isspace():
+        k -= 1
+    return text[k] if k >= lo else ""
 
 
 def _continuation(
@@ -147,14 +159,16 @@ def _continuation(
     if who is None or prev.close_mark is None or span.close_mark is None:
         return None  # a recovered (unclosed) quote is too unsure to inherit a speaker
     if prev.paragraph == span.first_paragraph:
+        if span.open_mark - prev.close_mark > 200:
+            return None
         between = text[prev.close_mark + 1 : span.open_mark]
         ends = between.rstrip()[-1:] in {".", "!", "?"}
         return who if ends and len(between.split()) <= 12 else None
-    if text[paras[span.first_paragraph][0] : span.open_mark].strip():
+    if _char_before(text, paras[span.first_paragraph][0], span.open_mark):
         return None
     if prev.paragraph != span.first_paragraph - 1:
         return None
-    tail = text[prev.close_mark + 1 : paras[prev.paragraph][1]]
+    tail = text[prev.close_mark + 1 : min(paras[prev.paragraph][1], prev.close_mark + 200)]
     return who if len(tail.split()) <= 12 else None
 
 
@@ -200,9 +214,10 @@ def _kind(
 
 def _whole_paragraph(text: str, paras: list[tuple[int, int]], span: Span) -> bool:
     lo, hi = paras[span.first_paragraph][0], paras[span.paragraph][1]
-    before = text[lo : span.open_mark].strip()
-    after = text[span.close_mark + 1 if span.close_mark is not None else span.end : hi]
-    return not before and not after.strip(' \t.,;!?”"’')
+    after = span.close_mark + 1 if span.close_mark is not None else span.end
+    return not _NON_SPACE.search(text, lo, span.open_mark) and not _NOT_CLOSING.search(
+        text, after, hi
+    )
 
 
 def _ends_sentence(text: str, span: Span) -> bool:

@@ -239,11 +239,22 @@ def find_spans(text: str) -> list[Span]:
     marks = [m.start() for m in _MARKS.finditer(text)]
     doubles = double_spans(text, paras, marks)
     singles = single_spans(text, paras, marks)
-    kept = [
-        s
-        for s in singles
-        if not any(d.open_mark <= s.open_mark <= (d.close_mark or d.end) for d in doubles)
-    ]
-    inner = [d for d in doubles if any(s.open_mark < d.open_mark and d.end <= s.end for s in kept)]
-    spans = [d for d in doubles if d not in inner] + kept
-    return sorted(spans, key=lambda s: s.start)
+    double_keys = [d.open_mark for d in doubles]
+    kept = [s for s in singles if _inside(doubles, double_keys, s.open_mark) is None]
+    single_keys = [s.open_mark for s in kept]
+    outer = [d for d in doubles if not _nested_in(kept, single_keys, d)]
+    return sorted(outer + kept, key=lambda s: s.start)
+
+
+def _inside(spans: list[Span], keys: list[int], offset: int) -> Span | None:
+    """The span (sorted by opening mark, non-overlapping) whose marks enclose ``offset``."""
+    k = bisect_right(keys, offset) - 1
+    if k >= 0 and offset <= (spans[k].close_mark or spans[k].end):
+        return spans[k]
+    return None
+
+
+def _nested_in(singles: list[Span], keys: list[int], d: Span) -> bool:
+    """True when a double-quoted span sits inside a single-quoted one (British nesting)."""
+    outer = _inside(singles, keys, d.open_mark)
+    return outer is not None and outer.open_mark < d.open_mark and d.end <= outer.end

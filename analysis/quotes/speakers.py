@@ -95,11 +95,9 @@ class Registry:
 
     def person_before(self, pos: int, floor: int) -> str | None:
         k = bisect_left(self.occurrences, (pos, ""))
-        for off, name in reversed(self.occurrences[:k]):
-            if off < floor:
-                break
-            return name
-        return None
+        if k == 0 or self.occurrences[k - 1][0] < floor:
+            return None
+        return self.occurrences[k - 1][1]
 
 
 def build_registry(text: str) -> Registry:
