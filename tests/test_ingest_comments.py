@@ -622,3 +622,27 @@ def test_read_comments_x_table_csv() -> None:
     assert report.layout == "x-twitter table csv"
     assert list(frame["speaker"]) == ["@ria", "@sol"] and set(frame["platform"]) == {"x"}
     assert list(frame["parent_id"].fillna("-")) == ["-", "11"]
+
+
+def test_read_comments_long_jsonl_slimmed_records_keep_what_is_read() -> None:
+    records = [
+        {
+            "id": f"k{i}",
+            "body": f"comment {i}",
+            "author": f"u{i}",
+            "created_utc": 1709629200 + i,
+            "subreddit": "ourtown",
+            "score": i,
+            "all_awardings": [{"n": 1}],
+        }
+        for i in range(700)
+    ]
+    records[650]["flair"] = "Local"  # a column only late records have, named by hand
+    data = "\n".join(json.dumps(r) for r in records).encode()
+    frame, report = read_comments_bytes(data, "big.jsonl")
+    _balanced(frame, report)
+    assert report.statements == 700 and frame["text"].iloc[699] == "comment 699"
+    assert frame["speaker"].iloc[600] == "u600"
+    assert frame["posted_at"].iloc[600] == pd.Timestamp(1709629800, unit="s", tz="UTC")
+    frame, _ = read_comments_bytes(data, "big.jsonl", mapping=ColumnMapping(author="flair"))
+    assert frame["speaker"].iloc[650] == "Local" and frame["speaker"].notna().sum() == 1

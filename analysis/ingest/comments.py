@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePath
 from typing import Any
@@ -24,13 +25,13 @@ from analysis.errors import InputError
 from analysis.ingest import layouts
 from analysis.ingest.decode import read_capped
 from analysis.ingest.layouts import FIELDS, GENERIC, JOIN, PARAGRAPH, Layout, norm
-from analysis.ingest.tables import Parsed, parse_bytes
+from analysis.ingest.tables import SAMPLE, Parsed, Slimmer, parse_bytes
 from analysis.ingest.times import parse_times
 from analysis.ingest.values import as_text, blank
 from analysis.report import ImportReport
 
 MAX_BYTES = 1_000_000_000
-_SAMPLE = 500  # records (or rows) inspected to detect a layout and choose among text columns
+_SAMPLE = SAMPLE  # records (or rows) inspected to detect a layout and choose a text column
 
 PLATFORMS = {
     "x": "x",
@@ -105,8 +106,8 @@ def read_comments_bytes(
             named column does not exist. Bad rows are never errors: they are counted skips.
     """
     source = PurePath(name).name or "upload"
-    parsed = parse_bytes(data, source, max_bytes=max_bytes)
     named = (mapping or ColumnMapping()).by_field()
+    parsed = parse_bytes(data, source, max_bytes=max_bytes, slimmer=_slimmer(named, source))
     if parsed.records is not None:
         raw, layout, chosen = _from_records(parsed, named, source)
     else:
@@ -143,27 +144,48 @@ def _from_frame(
     return frame, layout, chosen
 
 
-def _from_records(
-    parsed: Parsed, named: dict[str, str], source: str
-) -> tuple[pd.DataFrame, Layout, dict[str, list[str]]]:
-    records = parsed.records or []
+def _sample_paths(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
     sample: dict[str, list[Any]] = {}
     for record in records[:_SAMPLE]:
         for path, value in layouts.flat_paths(record):
             sample.setdefault(path, []).append(value)
+    return sample
+
+
+def _slimmer(named: dict[str, str], source: str) -> Slimmer:
+    """Keep only the top-level keys an import will read, so a big JSONL file's records stay small."""
+
+    def make(sample_records: list[dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        sample = _sample_paths(sample_records)
+        layout = layouts.detect(sample)
+        available = list(sample) + sorted(layouts.selector_paths(_candidates(layout)))
+        try:
+            chosen = _choose(available, layout, {}, source, _sample_values(sample), fmt="jsonl")
+        except InputError:
+            return lambda record: record  # no text column: the real import says so
+        paths = {p for cands in chosen.values() for c in cands for p in c.split(JOIN)}
+        paths |= set(named.values())
+        keep = frozenset(paths | {p.split(".")[0].split("[")[0] for p in paths})
+        return lambda record: {k: v for k, v in record.items() if k in keep}
+
+    return make
+
+
+def _sample_values(sample: dict[str, list[Any]]) -> Callable[[str], pd.Series]:
+    return lambda path: pd.Series(sample.get(path, []), dtype=object)
+
+
+def _from_records(
+    parsed: Parsed, named: dict[str, str], source: str
+) -> tuple[pd.DataFrame, Layout, dict[str, list[str]]]:
+    records = parsed.records or []
+    sample = _sample_paths(records)
     layout = layouts.detect(sample)
     available = list(sample) + sorted(layouts.selector_paths(_candidates(layout)))
     for path in named.values():
         if path not in sample and any(_present(r, path) for r in records):
             available.append(path)  # named path that only later records have
-    chosen = _choose(
-        available,
-        layout,
-        named,
-        source,
-        lambda p: pd.Series(sample.get(p, []), dtype=object),
-        fmt=parsed.fmt,
-    )
+    chosen = _choose(available, layout, named, source, _sample_values(sample), fmt=parsed.fmt)
     paths = sorted({part for cands in chosen.values() for c in cands for part in c.split(JOIN)})
     compiled = {p: layouts.compile_path(p) for p in paths}
     raw = pd.DataFrame(

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -39,6 +40,9 @@ _LIST_KEYS = (
     "replies",
 )
 DELIMITED = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+SAMPLE = 500  # records inspected to detect a layout; later JSON lines can be slimmed
+#: Given the first SAMPLE records, a function that keeps only the keys an import reads.
+Slimmer = Callable[[list[dict[str, Any]]], Callable[[dict[str, Any]], dict[str, Any]]]
 
 
 @dataclass
@@ -55,7 +59,9 @@ class Parsed:
     wrapper: str | None = None  # e.g. "zeeschuimer": records were unwrapped from an envelope
 
 
-def parse_bytes(data: bytes, name: str, *, max_bytes: int) -> Parsed:
+def parse_bytes(
+    data: bytes, name: str, *, max_bytes: int, slimmer: Slimmer | None = None
+) -> Parsed:
     """Read ``data`` as the format its content shows; ``name`` gives the extension and messages."""
     if len(data) > max_bytes:
         raise InputError(f"{name}: {len(data)} bytes is larger than the limit of {max_bytes} bytes")
@@ -63,7 +69,10 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int) -> Parsed:
     if data.startswith(b"\x1f\x8b"):
         inner = gunzip_capped(data, name=name, max_bytes=max_bytes)
         parsed = parse_bytes(
-            inner, name.removesuffix(".gz").removesuffix(".GZ"), max_bytes=max_bytes
+            inner,
+            name.removesuffix(".gz").removesuffix(".GZ"),
+            max_bytes=max_bytes,
+            slimmer=slimmer,
         )
         parsed.notes.insert(0, "decompressed gzip")
         return parsed
@@ -89,7 +98,7 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int) -> Parsed:
     decoded = decode_bytes(data, name=name)
     notes += [decoded.note] if decoded.note else []
     utf8 = data if decoded.encoding == "utf-8" else None  # pyarrow reads these bytes as they are
-    parsed = _parse_text(decoded.text, name, suffix, utf8=utf8)
+    parsed = _parse_text(decoded.text, name, suffix, utf8=utf8, slimmer=slimmer)
     parsed.notes[:0] = notes
     return parsed
 
@@ -100,7 +109,9 @@ def _note_if(condition: bool, parsed: Parsed, note: str) -> Parsed:
     return parsed
 
 
-def _parse_text(text: str, name: str, suffix: str, *, utf8: bytes | None = None) -> Parsed:
+def _parse_text(
+    text: str, name: str, suffix: str, *, utf8: bytes | None = None, slimmer: Slimmer | None = None
+) -> Parsed:
     head = text.lstrip("\ufeff \t\r\n")[:512]
     if not head:
         raise InputError(
@@ -116,7 +127,7 @@ def _parse_text(text: str, name: str, suffix: str, *, utf8: bytes | None = None)
         ]  # X account archive: tweets.js is JSON after an assignment
         head = text.lstrip()[:1]
     if head[:1] in "[{":
-        parsed = _read_json(text, name, lines=suffix in {".jsonl", ".ndjson"})
+        parsed = _read_json(text, name, lines=suffix in {".jsonl", ".ndjson"}, slimmer=slimmer)
         if suffix in DELIMITED:
             parsed.notes.insert(
                 0, f"{name}: content is JSON, not {suffix[1:].upper()}; read as JSON"
@@ -250,7 +261,7 @@ def _read_parquet(data: bytes, name: str) -> Parsed:
 # --------------------------------------------------------------------------- JSON
 
 
-def _read_json(text: str, name: str, *, lines: bool) -> Parsed:
+def _read_json(text: str, name: str, *, lines: bool, slimmer: Slimmer | None = None) -> Parsed:
     if not lines:
         try:
             document = json.loads(text)
@@ -259,11 +270,11 @@ def _read_json(text: str, name: str, *, lines: bool) -> Parsed:
         except ValueError as exc:
             if not _first_line_is_object(text):
                 raise InputError(f"{name}: is not valid JSON ({exc})") from exc
-            parsed = _read_json_lines(text)
+            parsed = _read_json_lines(text, slimmer)
             parsed.notes.insert(0, f"{name}: read as JSON lines (one object per line)")
             return parsed
         return _from_document(document, name)
-    return _read_json_lines(text)
+    return _read_json_lines(text, slimmer)
 
 
 def _first_line_is_object(text: str) -> bool:
@@ -274,11 +285,14 @@ def _first_line_is_object(text: str) -> bool:
         return False
 
 
-def _read_json_lines(text: str) -> Parsed:
+def _read_json_lines(text: str, slimmer: Slimmer | None = None) -> Parsed:
+    """One record per line; after ``SAMPLE`` records, ``slimmer`` may drop the keys never read."""
     parsed = Parsed("jsonl", records=[])
     records, rows, skips = parsed.records, parsed.rows, parsed.skips
     assert records is not None
     loads = orjson.loads
+    wrapped: bool | None = None
+    slim: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     for number, line in enumerate(text.split("\n"), 1):
         if not line or line.isspace():
             continue
@@ -292,9 +306,18 @@ def _read_json_lines(text: str) -> Parsed:
         if not isinstance(value, dict):
             skips.append(Skip(number, "not an object", line[:RAW_EXCERPT]))
             continue
+        if wrapped is None:
+            wrapped = _is_wrapped(value)
+            if wrapped and ("source_platform" in value or "item_id" in value):
+                parsed.wrapper = "zeeschuimer"
+        if wrapped:
+            value = _unwrap(value)
+        if slim is not None:
+            value = slim(value)
         records.append(value)
         rows.append(number)
-    _unwrap_all(parsed)
+        if slimmer is not None and len(records) == SAMPLE:
+            slim = slimmer(records)
     return parsed
 
 
