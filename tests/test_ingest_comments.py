@@ -410,8 +410,9 @@ def test_read_comments_platform_column_and_override() -> None:
     data = b"platform,text\nTwitter,one\nreddit.com,two\n,three\n"
     frame, _ = read_comments_bytes(data, "mixed.csv")
     assert list(frame["platform"].fillna("-")) == ["x", "reddit", "-"]
-    frame, _ = read_comments_bytes(data, "mixed.csv", platform="YouTube")
+    frame, report = read_comments_bytes(data, "mixed.csv", platform="YouTube")
     assert set(frame["platform"]) == {"youtube"}
+    assert report.mapping["platform"] == "given: youtube"
 
 
 # --------------------------------------------------------------------------- JSON shapes

@@ -117,6 +117,8 @@ def read_comments_bytes(
         source=source, layout=_layout_name(layout, parsed), notes=list(parsed.notes)
     )
     report.mapping = {f: (" | ".join(chosen[f]) if chosen.get(f) else None) for f in FIELDS}
+    if platform:
+        report.mapping["platform"] = f"given: {_platform_name(platform)}"
     report.rows_read = len(parsed.rows) + len(parsed.skips)
     report.skipped.extend(parsed.skips)
     frame = _statements(raw, chosen, layout, parsed, report, source=source, platform=platform)
