@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,32 @@ def test_label_configured_thresholds() -> None:
 def test_analyzer_rejects_bad_thresholds(positive: float, negative: float) -> None:
     with pytest.raises(InputError, match="thresholds"):
         SentimentAnalyzer(positive=positive, negative=negative)
+
+
+def test_vader_release_is_pinned() -> None:
+    assert (
+        VADER_VERSION
+        == f"vaderSentiment=={metadata.version('vaderSentiment')}"
+        == ("vaderSentiment==3.3.2")
+    )
+
+
+# Golden outputs of vaderSentiment 3.3.2 (PyPI; the GitHub HEAD differs): a release change shows here.
+GOLDEN = [
+    ("The new library is wonderful and the staff are so helpful!", (0.0, 0.542, 0.458, 0.8229)),
+    ("The council is not doing a good job, but the mayor is great", (0.093, 0.599, 0.308, 0.7138)),
+    ("This is the kiss of death for the downtown shops", (0.385, 0.615, 0.0, -0.6124)),
+    ("I am NOT happy about the road closures", (0.3, 0.7, 0.0, -0.4585)),
+    ("The park reopens at nine on Monday.", (0.0, 1.0, 0.0, 0.0)),
+    ("Thank you officers \U0001f64f\U0001f44f", (0.0, 0.706, 0.294, 0.3612)),
+]
+
+
+@pytest.mark.parametrize("text, expected", GOLDEN)
+def test_polarity_scores_golden(
+    analyzer: SentimentAnalyzer, text: str, expected: tuple[float, float, float, float]
+) -> None:
+    assert tuple(analyzer.polarity_scores(text).values()) == expected
 
 
 # text, word, lexicon value, expected final valence (None: not checked), rule fragment
