@@ -5,9 +5,11 @@ Scoring (sentiment, then stance) is the expensive part and works row by row, so 
 default or on an existing cluster given its scheduler address. The output equals the
 single-process output row for row:
 
-- Reading stays in :func:`analysis.pipeline.load`, on the client: the importer decides a file's
-  layout, text column, time format and repeated-id suffixes over the whole file, and statement ids
-  (``schema.statement_id(source, id or row, text)``) depend on those global decisions.
+- Each input is read whole by :func:`analysis.pipeline.load` (on a worker, or here): the importer
+  decides a file's layout, text column, time format and repeated-id suffixes over the whole file,
+  and statement ids (``schema.statement_id(source, id or row, text)``) depend on those decisions.
+  Files are read in parallel; a file's statements are then cut into partitions of
+  ``partition_rows`` on the worker that read it.
 - A reply's stance can depend on its parent's (``analysis.stance.attach``), and a parent may sit
   in another partition: after the partitions are scored, the rows of every reply chain are
   re-scored together on the client, exactly as the single-process run scores them.
@@ -24,8 +26,9 @@ import pandas as pd
 
 from analysis import schema
 from analysis.ingest import ColumnMapping
-from analysis.pipeline import Analysis, Input, load, manifest
+from analysis.pipeline import Analysis, Failure, Input, load, manifest
 from analysis.progress import Progress, silent
+from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer, add_sentiment
 from analysis.stance import Target, add_stance
 
@@ -43,22 +46,31 @@ def analyze_dask(
     scheduler: str | None = None,
     n_workers: int = 2,
     partition_rows: int = PARTITION_ROWS,
+    read_on_workers: bool | None = None,
     progress: Progress = silent,
 ) -> Analysis:
-    """Load on the client, score on a Dask cluster; the result equals ``pipeline.analyze``.
+    """Load and score on a Dask cluster; the result equals ``pipeline.analyze``.
 
     Args:
         scheduler: address of a running scheduler (``tcp://host:8786``); None starts a
             ``LocalCluster`` of ``n_workers`` single-threaded processes for this run.
         partition_rows: statements per partition (memory per task is about proportional).
+        read_on_workers: each input file is read by a worker (files in parallel, and the
+            statements reach this process only once scored); the paths must then exist on the
+            workers. None: on workers for a LocalCluster, here for a remote scheduler.
     """
-    table, reports, failures = load(
-        inputs, mapping=mapping, include_partial=include_partial, progress=progress
-    )
+    on_workers = scheduler is None if read_on_workers is None else read_on_workers
     with dask_client(scheduler, n_workers=n_workers) as client:
-        scored = score_dask(
-            table, target=target, analyzer=analyzer, client=client, partition_rows=partition_rows
-        )
+        if on_workers:
+            parts, reports, failures = _load_on_workers(
+                client, inputs, mapping, include_partial, partition_rows
+            )
+        else:
+            table, reports, failures = load(
+                inputs, mapping=mapping, include_partial=include_partial, progress=progress
+            )
+            parts = _scatter(client, table, partition_rows)
+        scored = _score_parts(parts, target, analyzer)
         workers = len(client.scheduler_info().get("workers", {}))
     run = manifest(target=target, reports=reports, failures=failures, analyzer=analyzer)
     run["include_partial"] = include_partial
@@ -67,6 +79,7 @@ def analyze_dask(
         "scheduler": scheduler or "LocalCluster",
         "workers": workers,
         "partition_rows": partition_rows,
+        "read_on_workers": on_workers,
     }
     return Analysis(scored, reports, failures, run)
 
@@ -80,19 +93,69 @@ def score_dask(
     partition_rows: int = PARTITION_ROWS,
 ) -> pd.DataFrame:
     """``pipeline.score(frame)`` computed as ``map_partitions`` on ``client``'s cluster."""
+    return _score_parts(_scatter(client, _conform(frame), partition_rows), target, analyzer)
+
+
+def _scatter(client: Any, table: pd.DataFrame, partition_rows: int) -> list[Any]:
+    chunks = [table.iloc[i : i + partition_rows] for i in range(0, len(table), partition_rows)]
+    return list(client.scatter(chunks)) if chunks else []
+
+
+def _load_on_workers(
+    client: Any,
+    inputs: Sequence[Input],
+    mapping: ColumnMapping | None,
+    include_partial: bool,
+    partition_rows: int,
+) -> tuple[list[Any], list[ImportReport], list[Failure]]:
+    """Read every input on a worker; returns partition futures (in input order) and accounting."""
+    loaded = client.map(
+        _load_one, list(inputs), mapping=mapping, include_partial=include_partial, pure=False
+    )
+    accounts = client.gather(client.map(_accounting, loaded))
+    parts: list[Any] = []
+    reports: list[ImportReport] = []
+    failures: list[Failure] = []
+    for future, (rows, its_reports, its_failures) in zip(loaded, accounts, strict=True):
+        reports.extend(its_reports)
+        failures.extend(its_failures)
+        for start in range(0, rows, partition_rows):
+            parts.append(client.submit(_rows, future, start, start + partition_rows, pure=False))
+    return parts, reports, failures
+
+
+def _load_one(
+    item: Input, *, mapping: ColumnMapping | None, include_partial: bool
+) -> tuple[pd.DataFrame, list[ImportReport], list[Failure]]:
+    """``pipeline.load`` of one input (runs on a worker): the same ids as a whole-run load."""
+    return load([item], mapping=mapping, include_partial=include_partial)
+
+
+def _accounting(
+    loaded: tuple[pd.DataFrame, list[ImportReport], list[Failure]],
+) -> tuple[int, list[ImportReport], list[Failure]]:
+    return len(loaded[0]), loaded[1], loaded[2]
+
+
+def _rows(
+    loaded: tuple[pd.DataFrame, list[ImportReport], list[Failure]], start: int, stop: int
+) -> pd.DataFrame:
+    return loaded[0].iloc[start:stop]
+
+
+def _score_parts(
+    parts: list[Any], target: Target | None, analyzer: SentimentAnalyzer | None
+) -> pd.DataFrame:
+    """Score partition futures as ``map_partitions``, gather in order, fix reply chains."""
     import dask.dataframe as dd
 
-    table = _conform(frame)
-    if table.empty:
-        return _conform(_score_partition(table, target, analyzer))
-    chunks = [table.iloc[i : i + partition_rows] for i in range(0, len(table), partition_rows)]
-    futures = client.scatter(chunks)
-    parts = dd.from_delayed(futures, meta=schema.empty(), verify_meta=False)
-    scored = parts.map_partitions(
+    if not parts:
+        return _conform(_score_partition(schema.empty(), target, analyzer))
+    frame = dd.from_delayed(parts, meta=schema.empty(), verify_meta=False)
+    scored = frame.map_partitions(
         _score_partition, target, analyzer, meta=schema.empty(), enforce_metadata=False
     )
-    out = _conform(scored.compute())
-    return _rethread(out, table, target)
+    return _rethread(_conform(scored.compute()), target)
 
 
 @contextmanager
@@ -126,17 +189,17 @@ def _default_analyzer() -> SentimentAnalyzer:
     return SentimentAnalyzer()
 
 
-def _rethread(scored: pd.DataFrame, table: pd.DataFrame, target: Target | None) -> pd.DataFrame:
+def _rethread(scored: pd.DataFrame, target: Target | None) -> pd.DataFrame:
     """Re-score the stance of every reply chain as one frame, as the single-process run does.
 
     A row is in a chain when its parent is a statement of the table or it is such a parent;
     chains are closed under ancestors, so scoring them together in table order gives the same
     thread context as scoring the whole table.
     """
-    if target is None or table["parent_id"].isna().all():
+    if target is None or scored["parent_id"].isna().all():
         return scored
-    ids = table["statement_id"]
-    parents = table["parent_id"]
+    ids = scored["statement_id"]
+    parents = scored["parent_id"]
     in_chain = parents.isin(ids) | ids.isin(parents.dropna())
     if not in_chain.any():
         return scored

@@ -51,13 +51,27 @@ def write_comments(path: Path, n: int) -> Path:
     return path
 
 
-def test_analyze_dask_equals_single_process(tmp_path: Path, cluster: str) -> None:
-    source = write_comments(tmp_path / "reactions.csv", 700)
-    single = pipeline.analyze([source], target=TARGET)
-    dask = engine.analyze_dask([source], target=TARGET, scheduler=cluster, partition_rows=120)
+@pytest.mark.parametrize("read_on_workers", [True, False])
+def test_analyze_dask_equals_single_process(
+    tmp_path: Path, cluster: str, read_on_workers: bool
+) -> None:
+    inputs = [
+        write_comments(tmp_path / "monday.csv", 500),
+        tmp_path / "missing.csv",  # a failure is reported, the others are analysed
+        write_comments(tmp_path / "tuesday.csv", 260),
+    ]
+    single = pipeline.analyze(inputs, target=TARGET)
+    dask = engine.analyze_dask(
+        inputs,
+        target=TARGET,
+        scheduler=cluster,
+        partition_rows=120,
+        read_on_workers=read_on_workers,
+    )
     assert len(single.statements) > 600
     pd.testing.assert_frame_equal(dask.statements, single.statements)
     assert [r.to_dict() for r in dask.reports] == [r.to_dict() for r in single.reports]
+    assert dask.failures == single.failures and len(dask.failures) == 1
     assert dask.manifest["engine"]["workers"] == 2
 
 
