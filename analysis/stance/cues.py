@@ -109,13 +109,16 @@ OPPOSE_CUES: tuple[tuple[str, str, float], ...] = (
 )
 
 #: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).
+# Matched in full against the lower-cased hashtag without its '#'.
 SUPPORT_HASHTAG = re.compile(
-    r"#(?:istandwith|standwith|wesupport|istand|welove|ilove|vote)\w*|#[a-z]\w*?(?:20[1-4]\d|4president|forpresident)\b",
-    re.I,
+    r"(?:istandwith|standwith|wesupport|istand|welove|ilove|vote)\w*"
+    r"|[a-z]\w*?(?:20[1-4]\d|4president|forpresident)"
 )
 OPPOSE_HASHTAG = re.compile(
-    r"#(?:never|notmy|impeach|dump|fire|lockhim|lockher|lockthem|stop|bye|anyonebut|resist|defund|recall|oust)\w*|#\w*(?:liar|fraud|traitor|corrupt|dictator|moron|idiot|fake|criminal|racist|resign|mustgo|isdone|isover)\w*",
-    re.I,
+    r"(?:never|notmy|impeach|dump|fire|lockhim|lockher|lockthem|stop|bye|anyonebut|resist"
+    r"|defund|recall|oust)\w*"
+    r"|\w*(?:liar|fraud|traitor|corrupt|dictator|moron|idiot|fake|criminal|racist|resign"
+    r"|mustgo|isdone|isover)\w*"
 )
 
 #: Words that flip the next few words (VADER's NEGATE list plus a few more).

@@ -30,16 +30,19 @@ for _i, _cue in enumerate(_CUES):
         _TRIGGERS[_word] = (*_TRIGGERS.get(_word, ()), _i)
 _ANCHORS = frozenset(_TRIGGERS)
 _LEXICON_WORDS = frozenset(C.vader_lexicon())
-_CLAUSE_BREAKS = ",;:.!?"  # a negation does not reach across these
+_LAST_BREAK = re.compile(r".*[,;:.!?]", re.S)  # a negation does not reach across these
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’")  # "" (end of text) is not in it
 _SENTENCE_OPENERS = frozenset(".!?:;\"“”'‘’(-–—*")
-_EMOTICON_CHARS = (":", ";", "=", "<3")
-_NON_SPACE = re.compile(r"\S+")
+_EMOTICON_CHARS = frozenset(":;=<")
+_EMOTICONS = frozenset(C.emoticon_valence())
+_PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
+_HASHTAG = re.compile(r"#(\w+)")
 _BUT_WORDS = frozenset({"but", "however", "yet"})
 _BUT = re.compile(r"\b(?:but|however|yet)\b")
 # No leading look-behind: it would stop the regex engine from skipping ahead by first letter.
 _SARCASM_RE = re.compile(r"(?:" + "|".join(C.SARCASM_CUES) + r")(?!\w)")
 _SARCASM_HINTS = frozenset("yeah sure oh thanks said what how".split())
+_SARCASM_SUBSTRINGS = ("/s", "#sarcasm", "riig")
 
 
 class Part(NamedTuple):
@@ -74,8 +77,16 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
             parts.append(signed("cue", start, end, weight, low))
             covered.append((start, end))
     if "#" in text:
-        for pattern, sign in ((C.SUPPORT_HASHTAG, 1.0), (C.OPPOSE_HASHTAG, -1.0)):
-            for m in pattern.finditer(text):
+        for m in _HASHTAG.finditer(low):
+            tag = m.group(1)
+            sign = (
+                1.0
+                if C.SUPPORT_HASHTAG.fullmatch(tag)
+                else -1.0
+                if C.OPPOSE_HASHTAG.fullmatch(tag)
+                else 0.0
+            )
+            if sign:
                 parts.append(Part("cue", m.start(), m.end(), sign * HASHTAG_WEIGHT, "hashtag"))
                 covered.append(m.span())
     lexicon = C.vader_lexicon()
@@ -86,7 +97,7 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
             if any(s <= start < e for s, e in covered) or _is_name(text, start):
                 continue  # a cue or a mention already, or "Barnes & Noble" inside a sentence
             parts.append(signed("valence", start, start + len(word), weight, low))
-    if not text.isascii() or any(c in text for c in _EMOTICON_CHARS):
+    if not text.isascii() or not _EMOTICON_CHARS.isdisjoint(text):
         parts.extend(_symbols(text, low))
     if not _BUT_WORDS.isdisjoint(words):
         parts = _but_shift(low, parts)
@@ -95,9 +106,8 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
 
 def sarcasm(low: str, words: set[str]) -> re.Match[str] | None:
     """The first sarcasm marker ("yeah right", "/s", ...) standing as whole words, if any."""
-    if _SARCASM_HINTS.isdisjoint(words) and "/s" not in low and "#sarcasm" not in low:
-        if not any(w.startswith("rii") for w in words):
-            return None
+    if _SARCASM_HINTS.isdisjoint(words) and not any(h in low for h in _SARCASM_SUBSTRINGS):
+        return None
     for m in _SARCASM_RE.finditer(low):
         if m.start() == 0 or not low[m.start() - 1].isalnum():
             return m
@@ -111,9 +121,9 @@ def signed(kind: str, start: int, end: int, weight: float, low: str) -> Part:
     ("I don't think the council is a disgrace": negation raised from the clause below).
     """
     begin = max(0, start - NEG_LOOKBACK)
-    brk = max(low.rfind(c, begin, start) for c in _CLAUSE_BREAKS)
-    words = TOKEN.findall(low, brk + 1 if brk >= 0 else begin, start)
-    if brk < 0 and begin:
+    clause = _LAST_BREAK.match(low, begin, start)
+    words = TOKEN.findall(low, clause.end() if clause else begin, start)
+    if clause is None and begin:
         words = words[1:]  # the window may cut a word in half
     last = len(words) - 1
     for back in range(min(last + 1, C.RAISED_NEGATION_WINDOW)):
@@ -157,17 +167,23 @@ def _symbols(text: str, low: str) -> list[Part]:
     """Emoji and emoticons with their VADER valence (emoji read through their description)."""
     parts = []
     emoticons = C.emoticon_valence()
-    for m in _NON_SPACE.finditer(text):
-        value = emoticons.get(m.group())
-        if value is not None:
-            parts.append(signed("valence", m.start(), m.end(), value * VALENCE_SCALE, low))
+    for symbol in _EMOTICONS.intersection(text.split()):
+        at = text.find(symbol)
+        while at >= 0:
+            end = at + len(symbol)
+            after = text[end : end + 1]
+            if (at == 0 or text[at - 1].isspace()) and (not after or after.isspace()):
+                value = emoticons[symbol] * VALENCE_SCALE
+                parts.append(signed("valence", at, end, value, low))
+            at = text.find(symbol, end)
     if not text.isascii():
         emojis = C.emoji_valence()
-        for i, char in enumerate(text):
-            if ord(char) < 0x2000 or char not in emojis:
-                continue
-            value, description = emojis[char]
-            parts.append(Part("valence", i, i + 1, value * VALENCE_SCALE, f"emoji: {description}"))
+        for m in _PICTOGRAPH.finditer(text):
+            found = emojis.get(m.group())
+            if found is not None:
+                value, description = found
+                note = f"emoji: {description}"
+                parts.append(Part("valence", m.start(), m.end(), value * VALENCE_SCALE, note))
     return parts
 
 
