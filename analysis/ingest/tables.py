@@ -264,7 +264,7 @@ def _read_parquet(data: bytes, name: str) -> Parsed:
 def _read_json(text: str, name: str, *, lines: bool, slimmer: Slimmer | None = None) -> Parsed:
     if not lines:
         try:
-            document = json.loads(text)
+            document = _loads_document(text)
         except RecursionError as exc:
             raise InputError(f"{name}: JSON nested too deeply to read") from exc
         except ValueError as exc:
@@ -275,6 +275,14 @@ def _read_json(text: str, name: str, *, lines: bool, slimmer: Slimmer | None = N
             return parsed
         return _from_document(document, name)
     return _read_json_lines(text, slimmer)
+
+
+def _loads_document(text: str) -> Any:
+    """orjson first (fast); json for what orjson refuses and for its line/column messages."""
+    try:
+        return orjson.loads(text)
+    except ValueError:
+        return json.loads(text)
 
 
 def _first_line_is_object(text: str) -> bool:
