@@ -124,6 +124,47 @@ LAYOUTS = [
 ]
 
 
+SPEAKERS = [
+    pytest.param(
+        "The Harbor City Police Department said: “We will patrol the bridge every night.”",
+        ("Harbor City Police Department", "official"),
+        id="institution-full-name",
+    ),
+    pytest.param(
+        "Ms. Linda Okafor met Mr. Tom Reyes on Monday. “We were not told anything,” she said.",
+        ("Linda Okafor", "unknown"),
+        id="pronoun-skips-incompatible-honorific",
+    ),
+    pytest.param(
+        "Mr. Tom Reyes met Ms. Linda Okafor on Monday. “We were not told anything,” he said.",
+        ("Tom Reyes", "unknown"),
+        id="pronoun-he",
+    ),
+    pytest.param(
+        "Northfield Sen. Jane Roe spoke first. “We will fight this to the end,” Roe said.",
+        ("Jane Roe", "official"),
+        id="place-before-title",
+    ),
+    pytest.param(
+        "President Adebayo spoke first. “We will fight this to the end,” Adebayo said.",
+        ("Adebayo", "official"),
+        id="titled-surname-only",
+    ),
+    pytest.param(
+        "Mayor Linda Okafor left.\n\nHer rival told reporters Tom Reyes would run.\n\n"
+        "“I will run,” said Tom Reyes.",
+        ("Tom Reyes", "unknown"),
+        id="told-reporters-is-not-a-title",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", SPEAKERS)
+def test_extract_quotes_speaker_and_role(text: str, expected: tuple[str, str]) -> None:
+    (q,) = statements(text)
+    assert (q.speaker, q.speaker_role) == expected
+
+
 @pytest.mark.parametrize("text, expected", LAYOUTS)
 def test_extract_quotes_layouts(text: str, expected: list[tuple[str, str | None, str]]) -> None:
     assert summary(text) == expected

@@ -55,6 +55,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         agency administration government ministry nominee candidate trooper sergeant sgt.
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
         congress senate statehouse county city-hall state-department authorities council
+        general attorney-general
         """.split()
     ),
     "organization": frozenset(
@@ -106,7 +107,8 @@ TITLE_WORDS = frozenset(
     president vice judge ambassador sergeant sgt. lieutenant lt. captain capt. detective
     superintendent professor prof. dr. mr. mrs. ms. miss sir dame lord lady director
     spokesman spokeswoman spokesperson nominee candidate republican democratic democrat
-    presidential general attorney gen. state us u.s. federal city county press
+    presidential general attorney gen. state us u.s. federal city county press member
+    council board
     """.split()
 )
 

@@ -56,23 +56,52 @@ def _is_title(tok: str) -> bool:
 
 
 def split_name(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """(titles, name) from a capitalised run: leading titles, acronyms and function words go."""
-    titles: list[str] = []
+    """(titles, name) from a capitalised run: everything up to the last title word goes.
+
+    "DPD Interim Chief Michael Igo" -> (["dpd", "interim", "chief"], ["Michael", "Igo"]);
+    "Massachusetts Sen. Jane Roe" -> (["massachusetts", "sen."], ["Jane", "Roe"]).
+    """
     k = 0
-    while k < len(tokens) - 1:
-        tok = tokens[k]
+    for i, tok in enumerate(tokens[:-1]):
         low = tok.lower().rstrip(".")
-        if low in NON_NAME_WORDS:
-            k += 1
-        elif _is_title(tok) or (tok.isupper() and len(tok) <= 5):
-            titles.append(tok.lower())
-            k += 1
-        else:
-            break
+        if _is_title(tok) or low in NON_NAME_WORDS or (tok.isupper() and len(tok) <= 5 and i == k):
+            k = i + 1
+    titles = [t.lower() for t in tokens[:k]]
     name = tokens[k:]
     if name:
-        name[-1] = _strip_possessive(name[-1])
+        last = _strip_possessive(name[-1])
+        name[-1] = last[:-1] if last.endswith(".") and not _abbreviation(last) else last
     return titles, name
+
+
+def _clip_run(tokens: list[str]) -> list[str]:
+    """Cut a run at a sentence end hidden in it ("World War II. Last" -> "World War II")."""
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.endswith(".") and not _abbreviation(tok):
+            return tokens[: i + 1]
+    return tokens
+
+
+def _abbreviation(tok: str) -> bool:
+    low = tok.lower().rstrip(".")
+    return len(low) == 1 or _is_title(tok) or low in {"mr", "mrs", "ms", "dr", "jr", "sr", "st"}
+
+
+def _gender(titles: list[str]) -> str | None:
+    """m/f from an honorific or gendered title (Mr., Ms., spokeswoman), else None."""
+    for t in titles:
+        low = t.rstrip(".")
+        if low in _FEMALE:
+            return "f"
+        if low in _MALE:
+            return "m"
+    return None
+
+
+_FEMALE = frozenset(
+    "ms mrs miss madam dame lady spokeswoman congresswoman councilwoman chairwoman".split()
+)
+_MALE = frozenset("mr sir lord spokesman congressman councilman chairman".split())
 
 
 @dataclass
@@ -83,9 +112,8 @@ class Registry:
     occurrences: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
     titles: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, title, name)
     orgs: list[tuple[int, str]] = field(default_factory=list)
-    context: dict[str, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # name -> [(rule, words)]
+    context: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> words
+    gender: dict[str, str] = field(default_factory=dict)  # name -> "m" | "f" from an honorific
 
     def last_org(self, before: int, word: str | None = None) -> str | None:
         for pos, name in reversed(self.orgs):
@@ -94,10 +122,18 @@ class Registry:
         return None
 
     def person_before(self, pos: int, floor: int) -> str | None:
+        return self.compatible_before(pos, floor, None)
+
+    def compatible_before(self, pos: int, floor: int, gender: str | None) -> str | None:
+        """The nearest person mentioned before ``pos`` whose known gender does not clash."""
         k = bisect_left(self.occurrences, (pos, ""))
-        if k == 0 or self.occurrences[k - 1][0] < floor:
-            return None
-        return self.occurrences[k - 1][1]
+        for step in range(k - 1, max(-1, k - 40), -1):
+            off, name = self.occurrences[step]
+            if off < floor:
+                return None
+            if gender is None or self.gender.get(name, gender) == gender:
+                return name
+        return None
 
 
 def build_registry(text: str) -> Registry:
@@ -111,7 +147,7 @@ def build_registry(text: str) -> Registry:
             if word.lower() not in NON_NAME_WORDS:
                 singles.append((m.start(), word))
             continue
-        tokens = run.split()
+        tokens = _clip_run(run.split())
         titles, name = split_name(tokens)
         if not name:
             continue
@@ -119,24 +155,18 @@ def build_registry(text: str) -> Registry:
             first = 1 if tokens[0].lower() in NON_NAME_WORDS else 0
             reg.orgs.append((m.start(), _strip_possessive(" ".join(tokens[first:]))))
             continue
-        if len(name) == 1:
-            singles.append((m.start(), name[0]))
-            continue
         if len(name) > 4 or name[-1].lower() in NON_NAME_WORDS:
             continue
-        full = " ".join(name)
-        reg.surnames.setdefault(name[-1], full)
-        reg.occurrences.append((m.start(), full))
-        before = text[max(0, m.start() - 40) : m.start()].lower().split()[-3:]
-        words = [w for w in titles + before if w.rstrip(".") in _ROLE_WORDS or w in _ROLE_WORDS]
-        for w in words:
-            reg.titles.append((m.start(), w.rstrip("."), full))
-        ctx = reg.context.setdefault(full, [])
-        if words:
-            ctx.append(("title", " ".join(words)))
-        app = _APPOSITIVE.match(text, m.end())
-        if app:
-            ctx.append(("appositive", app.group(1)))
+        if len(name) == 1:
+            singles.append((m.start(), name[0]))
+            if not titles:
+                continue
+            full = reg.surnames.get(name[0], name[0])  # "President Obama": a titled surname
+        else:
+            full = " ".join(name)
+            reg.surnames.setdefault(name[-1], full)
+            reg.occurrences.append((m.start(), full))
+        _note_titles(reg, text, m.start(), m.end(), titles, full)
     for pos, tok in singles:
         known = reg.surnames.get(tok)
         if known:
@@ -146,6 +176,33 @@ def build_registry(text: str) -> Registry:
 
 
 _ROLE_WORDS = frozenset().union(*ROLE_CUES.values())
+_CHAIN = _ROLE_WORDS | TITLE_WORDS
+
+
+def _note_titles(
+    reg: Registry, text: str, start: int, end: int, titles: list[str], full: str
+) -> None:
+    """Record the title words and appositive of one name occurrence, and its gender if shown."""
+    before: list[str] = []
+    for word in reversed(text[max(0, start - 60) : start].split()):
+        low = word.lower()
+        if low.rstrip(".") not in _CHAIN and low not in _CHAIN:
+            break  # only the unbroken run of title words right before the name
+        if low.endswith("s") and low[:-1] in _CHAIN:
+            break  # a plural ("told reporters Tom Reyes") is an audience, not a title
+        before.insert(0, low)
+    words = [w for w in titles + before if w.rstrip(".") in _ROLE_WORDS or w in _ROLE_WORDS]
+    for w in words:
+        reg.titles.append((start, w.rstrip("."), full))
+    ctx = reg.context.setdefault(full, [])
+    if words:
+        ctx.append(("title", " ".join(words)))
+    app = _APPOSITIVE.match(text, end)
+    if app:
+        ctx.append(("appositive", app.group(1)))
+    gender = _gender(titles + before)
+    if gender:
+        reg.gender.setdefault(full, gender)
 
 
 @dataclass
@@ -194,7 +251,8 @@ class Resolver:
         if low == "who":
             name = self.registry.person_before(mention.start, 0)
         else:
-            name = self.registry.person_before(mention.start, self.paragraph_floor)
+            gender = {"he": "m", "she": "f"}.get(low)
+            name = self.registry.compatible_before(mention.start, self.paragraph_floor, gender)
         if name is not None:
             role, ev = self._role_of(name, "")
             return Resolved(name, role, {**ev, "pronoun": low}, True)
@@ -204,6 +262,11 @@ class Resolver:
 
     def _named(self, mention: Mention, titles: list[str], name: list[str]) -> Resolved:
         joined = " ".join(name)
+        if any(t.lower() in ORG_WORDS for t in name):
+            words = mention.text.split()
+            while len(words) > 1 and words[0].lower() in NON_NAME_WORDS:
+                words.pop(0)  # "The Harbor City Police Department" -> without "The"
+            joined = _strip_possessive(" ".join(words))
         if any(t.lower() in ORG_WORDS for t in name) or joined.lower() in _MEDIA_NAMES:
             role, ev = institution_role(joined)
             if joined.lower() in _MEDIA_NAMES:
