@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import EvaluationError
-from analysis.quotes.extract import find_quotes
+from analysis.quotes.extract import FoundQuote, find_quotes
+from analysis.quotes.rules import VERSIONS
 
 OVERLAP = 0.5
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -105,6 +106,7 @@ def _seed(path: Path, gold: dict[str, Any]) -> dict[str, object]:
         "overlap_rule": "shared word tokens >= 50% of the shorter quote",
         "gold_subset": "all seed quotes",
         "speaker_rule": "last-name token of ours in gold speaker; unnamed matches unnamed",
+        "versions": dict(VERSIONS),
     }
 
 
@@ -163,10 +165,11 @@ def _polnear(path: Path, subset: str) -> dict[str, object]:
         "gold_subset": subset,
         "speaker_rule": "our mention overlaps gold source span, or our speaker's last name"
         " token is in gold source_text; gold without a source counts when we give none",
+        "versions": dict(VERSIONS),
     }
 
 
-def _speaker_hit(found: Any, gold: dict[str, Any]) -> bool:
+def _speaker_hit(found: FoundQuote, gold: dict[str, Any]) -> bool:
     src = gold.get("source_text")
     if gold.get("source_start") is None or not src:
         return found.quote.speaker is None

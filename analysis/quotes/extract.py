@@ -51,7 +51,7 @@ class Quote(NamedTuple):
     note: str | None
 
 
-class _Found(NamedTuple):
+class FoundQuote(NamedTuple):
     """A quote plus what the evaluation needs (the speaker mention's offsets)."""
 
     quote: Quote
@@ -85,13 +85,13 @@ def extract_quotes(
 
 def find_quotes(
     text: str, *, cues: Collection[str] = REPORTING_VERBS, min_words: int = 4
-) -> list[_Found]:
+) -> list[FoundQuote]:
     """``extract_quotes`` plus the speaker mention offsets (used by the evaluation)."""
     pattern = DEFAULT_CUES if cues is REPORTING_VERBS else cue_pattern(cues)
     paras = paragraphs(text)
     spans = find_spans(text)
     resolver = Resolver(text, build_registry(text))
-    out: list[_Found] = []
+    out: list[FoundQuote] = []
     speakers: list[tuple[Span, Resolved | None]] = []
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
@@ -235,7 +235,7 @@ def _title_like(raw: str) -> bool:
 
 def _record(
     text: str, span: Span, att: Attribution | None, kind: str, who: Resolved | None
-) -> _Found:
+) -> FoundQuote:
     evidence: Evidence = dict(who.evidence) if who else {}
     if att is not None:
         evidence.setdefault("attribution", att.position)
@@ -255,7 +255,7 @@ def _record(
         note=span.note,
     )
     mention = att.mention if att else None
-    return _Found(quote, mention.start if mention else None, mention.end if mention else None)
+    return FoundQuote(quote, mention.start if mention else None, mention.end if mention else None)
 
 
 def quote_statements(
