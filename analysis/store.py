@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +94,7 @@ class Project:
 
     def append(
         self,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | Iterable[pd.DataFrame],
         reports: Sequence[ImportReport],
         manifest: Mapping[str, Any],
         *,
@@ -103,25 +103,29 @@ class Project:
         """Add one analysed import as a new run, in one transaction.
 
         Args:
-            frame: scored statement table (exact schema columns).
+            frame: scored statement table (exact schema columns), or its partitions in order
+                (an engine streaming a big import: only one partition is in memory at a time).
             reports: the import report of every source in ``frame``.
             manifest: the run manifest (``pipeline.manifest``); its ``target`` is stored too.
             content_hashes: source name -> sha256 of its bytes (:func:`content_hash`); a source
                 whose hash is already stored is left out, so importing a file twice adds nothing.
         """
         self._writable()
-        table = _conform(frame)
         known = self._known_hashes()
-        repeat = {s for s, h in content_hashes.items() if (s, h) in known}
+        repeat = sorted({s for s, h in content_hashes.items() if (s, h) in known})
         fresh = [r for r in reports if r.source not in repeat]
-        if repeat:
-            table = table[~table["source"].isin(sorted(repeat))]
+        parts = [frame] if isinstance(frame, pd.DataFrame) else frame
+        added = offered = 0
         with self._transaction():
             run_id = self._new_run("import", manifest)
             self._fail_after("run")
             self._insert_sources(run_id, fresh, content_hashes)
             self._fail_after("sources")
-            added = self._insert_statements(run_id, table)
+            for part in parts:
+                table = _conform(part)
+                table = table[~table["source"].isin(repeat)] if repeat else table
+                offered += len(table)
+                added += self._insert_statements(run_id, table)
             self._fail_after("statements")
             skipped = self._insert_skipped(run_id, fresh)
             self._fail_after("skipped")
@@ -130,9 +134,9 @@ class Project:
             run_id,
             "import",
             added,
-            len(table) - added,
+            offered - added,
             tuple(r.source for r in fresh),
-            tuple(sorted(repeat)),
+            tuple(repeat),
             skipped,
         )
 

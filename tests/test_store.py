@@ -179,6 +179,35 @@ with store.open_project(__import__("pathlib").Path({str(project_path)!r})) as pr
         assert project.count() == 6
 
 
+def test_append_partitions_equals_whole_frame(tmp_path: Path) -> None:
+    frame = statements("big.csv", 50)
+    parts = [frame.iloc[i : i + 12] for i in range(0, 50, 12)]
+    with store.open_project(tmp_path / "whole.duckdb") as project:
+        append(project, "big.csv", frame, "a" * 64)
+        whole = project.statements()
+    with store.open_project(tmp_path / "parts.duckdb") as project:
+        summary = project.append(
+            iter(parts), [report("big.csv", frame)], MANIFEST, content_hashes={"big.csv": "a" * 64}
+        )
+        streamed = project.statements()
+    assert summary.statements_added == 50
+    pd.testing.assert_frame_equal(streamed, whole)
+
+
+def test_append_stream_failing_midway_adds_nothing(project_path: Path) -> None:
+    """An engine that dies after some partitions were inserted leaves no partial import."""
+    frame = statements("big.csv", 40)
+
+    def parts():
+        yield frame.iloc[:20]
+        raise OSError("worker lost")
+
+    with store.open_project(project_path) as project:
+        with pytest.raises(OSError, match="worker lost"):
+            project.append(parts(), [report("big.csv", frame)], MANIFEST, content_hashes={})
+    assert table_counts(project_path) == {"runs": 0, "sources": 0, "statements": 0, "skipped": 0}
+
+
 def _append_many(path: str, source: str, times: int) -> None:
     for i in range(times):
         with store.open_project(Path(path), wait=60) as project:
