@@ -156,6 +156,21 @@ SPEAKERS = [
         ("Tom Reyes", "unknown"),
         id="told-reporters-is-not-a-title",
     ),
+    pytest.param(
+        "People on social media wrote: “What a waste of money this bridge has been.”",
+        ("People on social media", "public"),
+        id="people-on-social-media-are-public",
+    ),
+    pytest.param(
+        "“What a waste of money,” one user on Facebook posted.",
+        ("unnamed public #1", "public"),
+        id="platform-is-not-the-speaker",
+    ),
+    pytest.param(
+        "Harbor interim chief Dana Brooks said: “We are here to help every driver.”",
+        ("Dana Brooks", "official"),
+        id="lower-case-titles",
+    ),
 ]
 
 

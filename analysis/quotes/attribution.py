@@ -42,6 +42,11 @@ _ONE_OF = re.compile(
     r"\b(?:one|some|many|two|several|another|most)\s+of\s+(?:whom|them|those)\s*$", re.I
 )
 _DESCRIPTION = re.compile(r"(?:a|an|the|who is|who was|now|then|former)\s", re.I)
+_ON_SOCIAL = re.compile(
+    r"\b(?:(?:one|a|another|some|many|several)\s+)?(?:\w+\s+)?"
+    r"(?:people|users?|commenters?|posters?|followers?)\s+on\s+(?:social\s+media|\w+)\s*$",
+    re.I,
+)
 _COLON_SPEAKER = re.compile(r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s*:\s*$")
 
 
@@ -175,7 +180,7 @@ def mention_before(text: str, a: int, b: int) -> Mention | None:
         return None
     if toks[-1][0] == ",":
         return subject_of(text, a, toks[-1][1])
-    m = _ONE_OF.search(text, a, toks[-1][2])
+    m = _ONE_OF.search(text, a, toks[-1][2]) or _ON_SOCIAL.search(text, a, toks[-1][2])
     if m:
         return Mention(m.group(), m.start(), m.end(), "")
     picked: list[tuple[str, int, int]] = []

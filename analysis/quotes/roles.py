@@ -21,7 +21,11 @@ _HEAD_STOP = frozenset({"at", "for", "of", "with", "from", "in", "who", "which",
 Evidence = dict[str, object]
 
 
+_SOCIAL = re.compile(r"social\s+media|social\s+network(?:s|ing)?", re.I)
+
+
 def _words(text: str) -> list[str]:
+    text = _SOCIAL.sub("social-media", text)  # "people on social media" is the public, not media
     return [
         w.lower().rstrip(".") if not w.endswith(".") or len(w) > 4 else w.lower()
         for w in _WORD.findall(text)

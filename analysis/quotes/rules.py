@@ -78,7 +78,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         user users commenter commenters resident residents voter voters supporter supporters
         protester protesters parent parents neighbor neighbour citizen citizens fan fans
         customer customers bystander witness attendee attendees follower followers poster
-        viewer viewers reader readers local locals student students
+        viewer viewers reader readers local locals student students social-media people
         """.split()
     ),
     "media": frozenset(
@@ -139,7 +139,7 @@ NON_NAME_WORDS = frozenset(
     your one another some many most all both each every no not significantly meanwhile
     earlier later speaking asked yet still also then there here what who why how where
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december mr mrs ms dr
+    may june july august september october november december mr mrs ms dr people
     """.split()
 )
 

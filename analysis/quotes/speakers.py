@@ -64,7 +64,8 @@ def split_name(tokens: list[str]) -> tuple[list[str], list[str]]:
     k = 0
     for i, tok in enumerate(tokens[:-1]):
         low = tok.lower().rstrip(".")
-        if _is_title(tok) or low in NON_NAME_WORDS or (tok.isupper() and len(tok) <= 5 and i == k):
+        leading = i == k and (low in NON_NAME_WORDS or (tok.isupper() and len(tok) <= 5))
+        if leading or _is_title(tok):
             k = i + 1
     titles = [t.lower() for t in tokens[:k]]
     name = tokens[k:]
