@@ -60,6 +60,8 @@ CASES = [
     ("#NeverVale #Vale is done", SENATOR, "against", "#NeverVale"),
     ("#Vale2028 let's go", SENATOR, "favor", "#Vale2028"),
     ("Vale's speech was pathetic and embarrassing.", SENATOR, "against", "pathetic"),
+    ("Is the council's closure really a good idea?", BRIDGE, "against", "question"),
+    ("Why should we support the council on this?", BRIDGE, "against", "question"),
     ("Vale on the news again 👏👏", SENATOR, "favor", "clapping"),
     ("Vale on the news again 🤡", SENATOR, "against", "clown"),
     ("@SenVale2028 answered my letter :)", SENATOR, "favor", ":)"),
@@ -73,6 +75,16 @@ def test_score_stance_table(text: str, target: Target, expected: str, evidence: 
     assert result.label == expected, result.evidence
     said = [f"{e['text']} {e.get('note', '')}".lower() for e in result.evidence]
     assert any(evidence.lower() in s for s in said), result.evidence
+
+
+def test_score_stance_sincere_question_keeps_its_side() -> None:
+    assert score_stance("Can we all take a moment to thank the council?", BRIDGE).label == "favor"
+
+
+@pytest.mark.xfail(reason="only set rhetorical shapes (why would, really, isn't ...) flip")
+def test_score_stance_unmarked_rhetorical_question() -> None:
+    text = "Is this what a good council looks like?"
+    assert score_stance(text, BRIDGE).label == "against"
 
 
 @pytest.mark.parametrize("text", [None, "", "   ", float("nan")])

@@ -53,6 +53,8 @@ SUPPORT_CUES: tuple[tuple[str, str, float], ...] = (
     ("idea sense", r"(?:good|great|smart|sensible) idea|makes (?:a lot of |perfect )?sense", 1.0),
     ("allowed legal legalized", r"should be (?:allowed|legal|legalized)", 1.2),
     ("more", r"(?:we|they|you) (?:need|want|deserve) more", 0.8),
+    ("need needs deserve deserves", r"(?:need|needs|deserve|deserves)", 0.6),
+    ("should must", r"(?:should|must) (?:be|have|keep|continue)", 0.5),
 )
 
 #: Phrases that oppose whatever they are said about (applied with a minus sign).
@@ -106,6 +108,12 @@ OPPOSE_CUES: tuple[tuple[str, str, float], ...] = (
     ("banned outlawed illegal", r"should be (?:banned|outlawed|illegal|stopped|ended)", 1.2),
     ("against", r"(?:i am|i'm|we are|we're) (?:\w+ )?against", 1.2),
     ("why", r"why (?:should|would|do|does) (?:we|i|anyone|they|the government)", 0.6),
+    (
+        "ban banned banning stop stopped end ending",
+        r"(?:ban|banned|banning|stop|end|ending) (?:the |all |this |these )?",
+        0.6,
+    ),
+    ("shouldn't shouldnt should must", r"(?:should not|shouldn['’]?t|must not) (?:be )?", 0.5),
 )
 
 #: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).

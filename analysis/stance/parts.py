@@ -19,6 +19,7 @@ POSITIVE_DISCOUNT = 0.8  # language leans positive (Dodds et al. 2015): praise w
 HASHTAG_WEIGHT = 1.2  # #IStandWithX, #NeverX: as strong as a support/opposition phrase
 NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
 BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but": the turn is what counts
+QUESTION_FACTOR = -0.5  # a rhetorical question implies the opposite of its words, weakly
 NEG_LOOKBACK = 80  # characters searched back for a negator (covers the raised window)
 
 TOKEN = re.compile(r"[a-z][a-z'’]*")  # words of the lower-cased text
@@ -37,6 +38,13 @@ _EMOTICON_CHARS = frozenset(":;=<")
 _EMOTICONS = frozenset(C.emoticon_valence())
 _PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
 _HASHTAG = re.compile(r"#(\w+)")
+_SENTENCE_END = re.compile(r"[.!?]+|\n")
+#: Question shapes that are nearly always rhetorical in argument.
+_RHETORICAL = re.compile(
+    r"\b(?:why (?:would|should|do|does|is|are|on earth)|how (?:can|could|dare|is (?:it|this))"
+    r"|who (?:needs|cares|would|in their right)|what(?:'s| is) the point|since when"
+    r"|really|seriously|(?:is|are|was|does|do|did|would|could|should)n['’]?t)\b"
+)
 _BUT_WORDS = frozenset({"but", "however", "yet"})
 _BUT = re.compile(r"\b(?:but|however|yet)\b")
 # No leading look-behind: it would stop the regex engine from skipping ahead by first letter.
@@ -101,7 +109,30 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
         parts.extend(_symbols(text, low))
     if not _BUT_WORDS.isdisjoint(words):
         parts = _but_shift(low, parts)
+    if "?" in text:
+        parts = _questions(low, parts)
     return parts
+
+
+def _questions(low: str, parts: list[Part]) -> list[Part]:
+    """A rhetorical question implies the opposite of its words; other questions stay as read.
+
+    "Why would anyone call this a success?" argues it is not one (Ilie 1994: a rhetorical
+    question asserts the opposite polarity of its answer). Only question shapes that are
+    nearly always rhetorical in argument (``RHETORICAL``) flip, weakened as a negation is.
+    """
+    out = []
+    for p in parts:
+        end = _SENTENCE_END.search(low, p.end)
+        if end is not None and end.group().startswith("?"):
+            begin = max(0, *(low.rfind(c, 0, p.start) + 1 for c in ".!?\n"))
+            if _RHETORICAL.search(low, begin, end.start()):
+                note = (
+                    f"{p.note}; in a rhetorical question" if p.note else "in a rhetorical question"
+                )
+                p = p._replace(weight=p.weight * QUESTION_FACTOR, note=note)
+        out.append(p)
+    return out
 
 
 def sarcasm(low: str, words: set[str]) -> re.Match[str] | None:
