@@ -109,11 +109,11 @@ OPPOSE_CUES: tuple[tuple[str, str, float], ...] = (
     ("against", r"(?:i am|i'm|we are|we're) (?:\w+ )?against", 1.2),
     ("why", r"why (?:should|would|do|does) (?:we|i|anyone|they|the government)", 0.6),
     (
-        "ban banned banning stop stopped end ending",
-        r"(?:ban|banned|banning|stop|end|ending) (?:the |all |this |these )?",
+        "ban banned banning stop stopped",
+        r"ban|banned|banning|stop|stopped",
         0.6,
     ),
-    ("shouldn't shouldnt should must", r"(?:should not|shouldn['’]?t|must not) (?:be )?", 0.5),
+    ("shouldn't shouldnt should must", r"should not|shouldn['’]?t|must not", 0.5),
 )
 
 #: Hashtag shapes that carry a side for the name inside them (#IStandWithX, #NeverX, #X2020).
