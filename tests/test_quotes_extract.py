@@ -180,6 +180,50 @@ def test_extract_quotes_speaker_and_role(text: str, expected: tuple[str, str]) -
     assert (q.speaker, q.speaker_role) == expected
 
 
+MORE_LAYOUTS = [
+    pytest.param(
+        "“Why now, after ten years of waiting?” asked Tom Reyes.",
+        [("Why now, after ten years of waiting?", "Tom Reyes")],
+        id="question-then-inverted-asked",
+    ),
+    pytest.param(
+        "“The bridge will reopen in May,” Reyes said in a statement on Monday.",
+        [("The bridge will reopen in May", "Reyes")],
+        id="said-in-a-statement",
+    ),
+    pytest.param(
+        "“The bridge will reopen in May,” according to Tom Reyes, the board chair.",
+        [("The bridge will reopen in May", "Tom Reyes")],
+        id="according-to",
+    ),
+    pytest.param(
+        "‘The bridge will reopen in May’, Tom Reyes said.",
+        [("The bridge will reopen in May", "Tom Reyes")],
+        id="british-single-quotes-comma-outside",
+    ),
+    pytest.param(
+        "Tom Reyes: “The bridge will reopen in May.”",
+        [("The bridge will reopen in May.", "Tom Reyes")],
+        id="colon-speaker",
+    ),
+    pytest.param(
+        "“We did it,” Reyes tweeted. “Thank you all for the support.”",
+        [("We did it", "Reyes"), ("Thank you all for the support.", "Reyes")],
+        id="same-paragraph-continuation",
+    ),
+    pytest.param(
+        "“The bridge will reopen in May,” Reyes, who chairs the board, told the Gazette.",
+        [("The bridge will reopen in May", "Reyes")],
+        id="relative-clause-then-told",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_LAYOUTS)
+def test_extract_quotes_attribution_layouts(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(q.text, q.speaker) for q in statements(text)] == expected
+
+
 @pytest.mark.parametrize("text, expected", LAYOUTS)
 def test_extract_quotes_layouts(text: str, expected: list[tuple[str, str | None, str]]) -> None:
     assert summary(text) == expected

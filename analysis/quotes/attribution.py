@@ -325,7 +325,7 @@ def after_quote(
     words_before = text[a : cue.start()].strip(" ,")
     if not words_before:
         mention = mention_after(text, cue.end(), end)
-        if cue.group().lower() in {"told", "tells", "asked"}:
+        if cue.group().lower() in {"told", "tells"}:  # “…,” told X: X is the listener
             mention = None
     else:
         mention = mention_before(text, a, cue.start())

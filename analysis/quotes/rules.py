@@ -62,7 +62,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         """
         company firm group union organization organisation association foundation
         campaign party committee coalition nonprofit charity corporation ceo executive
-        chairman chairwoman founder manager aide advocate advocates spokesperson spokesman
+        chair chairman chairwoman founder manager aide advocate advocates spokesperson spokesman
         spokeswoman representatives club
         """.split()
     ),
