@@ -399,9 +399,9 @@ def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:
 def _statement_ids(
     source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, report: ImportReport
 ) -> list[str]:
-    occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
-    repeated = occurrence.fillna(0).gt(0)
+    repeated = ids.duplicated() & ids.notna()
     if repeated.any():
+        occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
         report.notes.append(
             f"{int(repeated.sum())} rows repeat an id already seen; all kept, ids made unique"
         )

@@ -19,6 +19,7 @@ UTC_DTYPE: Final = "datetime64[ns, UTC]"
 TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 _TWITTER = r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}$"
 _HAS_ZONE = r"(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)\s*$"
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"  # ISO 8601 starts with the date; epoch digits never match
 _NUMBER = r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _EPOCH_MIN = 1e8  # 1973-03-03: smaller numbers are more likely years or counts than epoch seconds
 _MS = 1e11  # above this an epoch value is in milliseconds (year 5138 in seconds)
@@ -40,7 +41,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
         return out, []
     rest = present.copy()
     zoned_by_format = pd.Series(False, index=values.index)
-    for parse in (_epoch, _twitter, _iso, _anything):
+    for parse in (_iso, _epoch, _twitter, _anything):  # the commonest format first
         if not rest.any():
             break
         parsed = parse(text[rest])
@@ -66,6 +67,7 @@ def _twitter(text: pd.Series) -> pd.Series:
 
 
 def _iso(text: pd.Series) -> pd.Series:
+    text = text[text.str.match(_ISO_DATE).fillna(False).astype(bool)]
     return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").astype(UTC_DTYPE)
 
 
