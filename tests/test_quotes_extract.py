@@ -261,6 +261,8 @@ def test_extract_quotes_not_statements(text: str) -> None:
         ),
         ("“Make Harbor Move Again” was printed on every sign.", "scare"),
         ("“It is done,” Reyes said.", "statement"),
+        ("Reyes said “the plan is dead and buried for good.”", "partial"),
+        ("Reyes said “The plan is dead and buried for good.”", "statement"),
         ("The vote was close.\n\n“We expected more from the council this time.”", "statement"),
         ("The vote was close. “We expected more from the council” was heard all night.", "partial"),
     ],

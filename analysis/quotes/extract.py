@@ -189,6 +189,7 @@ def _kind(
         start = prev.close_mark + 1
     lead = text[start : span.open_mark].strip()
     words = len(_WORDS.findall(text[span.start : span.end]))
+    lower_start = text[span.start : span.start + 1].islower()
     led_in = (
         not lead
         or lead[-1] in ":,—–"
@@ -196,6 +197,7 @@ def _kind(
             att is not None
             and att.position in {"before", "middle"}
             and att.end >= span.open_mark - 3
+            and not lower_start  # said “the plan is dead”: the quote finishes his sentence
         )
     )
     if led_in and att is not None:
