@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import analysis.stance as stance
 from analysis.errors import EvaluationError, InputError
@@ -21,6 +24,7 @@ from analysis.stance import (
     evaluate_stance,
     score_stance,
 )
+from analysis.stance import cues as C
 
 # Our own invented targets and sentences (no text from ../shared).
 BRIDGE = Target.parse(
@@ -433,3 +437,26 @@ def test_add_stance_on_topic_passes_through() -> None:
     )
     assert add_stance(frame, BRIDGE)["stance_label"].tolist() == ["neutral"]
     assert add_stance(frame, BRIDGE, on_topic=True)["stance_label"].tolist() == ["against"]
+
+
+@pytest.mark.parametrize("anchors, pattern, weight", C.SUPPORT_CUES + C.OPPOSE_CUES)
+def test_cue_list_every_cue_fires_through_its_anchors(
+    anchors: str, pattern: str, weight: float
+) -> None:
+    """Any phrase a cue pattern matches contains one of its anchor words, so it is tried."""
+    lead = "Well, "
+
+    @settings(max_examples=15, deadline=None, derandomize=True)
+    @given(
+        st.from_regex(re.compile(pattern), fullmatch=True, alphabet="abcdefghijklmnopqrstuvwxyz' ")
+    )
+    def fires(phrase: str) -> None:
+        text = f"{lead}{phrase} the council."
+        spans = [
+            (int(e["start"]), int(e["end"]))  # type: ignore[call-overload]
+            for e in score_stance(text, BRIDGE).evidence
+            if e["kind"] == "cue"
+        ]
+        assert any(s < len(lead) + len(phrase) and e > len(lead) for s, e in spans), text
+
+    fires()
