@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,6 +33,7 @@ from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer, add_sentiment
 from analysis.stance import Target, add_stance
+from analysis.store import Project, RunSummary, content_hash
 
 PARTITION_ROWS = 50_000  # statements per partition: a few seconds of scoring, a few MB of memory
 _STANCE = ["stance_label", "stance_score", "stance_evidence"]
@@ -59,29 +62,37 @@ def analyze_dask(
             statements reach this process only once scored); the paths must then exist on the
             workers. None: on workers for a LocalCluster, here for a remote scheduler.
     """
-    on_workers = scheduler is None if read_on_workers is None else read_on_workers
-    with dask_client(scheduler, n_workers=n_workers) as client:
-        if on_workers:
-            parts, reports, failures = _load_on_workers(
-                client, inputs, mapping, include_partial, partition_rows
-            )
-        else:
-            table, reports, failures = load(
-                inputs, mapping=mapping, include_partial=include_partial, progress=progress
-            )
-            parts = _scatter(client, table, partition_rows)
-        scored = _score_parts(parts, target, analyzer)
-        workers = len(client.scheduler_info().get("workers", {}))
-    run = manifest(target=target, reports=reports, failures=failures, analyzer=analyzer)
-    run["include_partial"] = include_partial
-    run["engine"] = {
-        "name": "dask",
-        "scheduler": scheduler or "LocalCluster",
-        "workers": workers,
-        "partition_rows": partition_rows,
-        "read_on_workers": on_workers,
-    }
-    return Analysis(scored, reports, failures, run)
+    options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
+    with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
+        parts = list(run.stream)
+    table = _conform(pd.concat(parts, ignore_index=True)) if parts else schema.empty()
+    return Analysis(table, run.reports, run.failures, run.manifest)
+
+
+def analyze_dask_into(
+    project: Project,
+    inputs: Sequence[Input],
+    *,
+    target: Target | None,
+    mapping: ColumnMapping | None = None,
+    include_partial: bool = False,
+    analyzer: SentimentAnalyzer | None = None,
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    partition_rows: int = PARTITION_ROWS,
+    read_on_workers: bool | None = None,
+    progress: Progress = silent,
+) -> tuple[RunSummary, Analysis]:
+    """:func:`analyze_dask` streamed into a project: one scored partition in memory at a time.
+
+    The import is one transaction, as with :meth:`Project.append`. Returns the run summary and
+    the run's reports, failures and manifest (``statements`` is empty: they are in the project).
+    """
+    options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
+    with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
+        hashes = _content_hashes(inputs)
+        summary = project.append(run.stream, run.reports, run.manifest, content_hashes=hashes)
+    return summary, Analysis(schema.empty(), run.reports, run.failures, run.manifest)
 
 
 def score_dask(
@@ -93,7 +104,69 @@ def score_dask(
     partition_rows: int = PARTITION_ROWS,
 ) -> pd.DataFrame:
     """``pipeline.score(frame)`` computed as ``map_partitions`` on ``client``'s cluster."""
-    return _score_parts(_scatter(client, _conform(frame), partition_rows), target, analyzer)
+    parts = _scatter(client, _conform(frame), partition_rows)
+    scored = list(_stream(client, parts, target, analyzer))
+    return _conform(pd.concat(scored, ignore_index=True)) if scored else _score_empty(target)
+
+
+@dataclass(frozen=True)
+class _Options:
+    mapping: ColumnMapping | None
+    include_partial: bool
+    analyzer: SentimentAnalyzer | None
+    partition_rows: int
+    read_on_workers: bool | None
+
+
+@dataclass
+class _Run:
+    stream: Iterator[pd.DataFrame]
+    reports: list[ImportReport]
+    failures: list[Failure]
+    manifest: dict[str, Any]
+
+
+@contextmanager
+def _dask_run(
+    inputs: Sequence[Input],
+    target: Target | None,
+    scheduler: str | None,
+    n_workers: int,
+    o: _Options,
+    progress: Progress,
+) -> Iterator[_Run]:
+    """Read (on workers or here), then hand over the scored partitions as a stream, in order."""
+    on_workers = scheduler is None if o.read_on_workers is None else o.read_on_workers
+    with dask_client(scheduler, n_workers=n_workers) as client:
+        if on_workers:
+            parts, reports, failures = _load_on_workers(
+                client, inputs, o.mapping, o.include_partial, o.partition_rows
+            )
+        else:
+            table, reports, failures = load(
+                inputs, mapping=o.mapping, include_partial=o.include_partial, progress=progress
+            )
+            parts = _scatter(client, table, o.partition_rows)
+            del table
+        run = manifest(target=target, reports=reports, failures=failures, analyzer=o.analyzer)
+        run["include_partial"] = o.include_partial
+        run["engine"] = {
+            "name": "dask",
+            "scheduler": scheduler or "LocalCluster",
+            "workers": len(client.scheduler_info().get("workers", {})),
+            "partition_rows": o.partition_rows,
+            "read_on_workers": on_workers,
+        }
+        yield _Run(_stream(client, parts, target, o.analyzer), reports, failures, run)
+
+
+def _content_hashes(inputs: Sequence[Input]) -> dict[str, str]:
+    """Source name (a file's name, as the importers write it) -> sha256, for files that exist."""
+    out: dict[str, str] = {}
+    for item in inputs:
+        if isinstance(item, str | Path) and Path(item).is_file():
+            out[Path(item).name] = content_hash(Path(item))
+    return out
 
 
 def _scatter(client: Any, table: pd.DataFrame, partition_rows: int) -> list[Any]:
@@ -143,19 +216,28 @@ def _rows(
     return loaded[0].iloc[start:stop]
 
 
-def _score_parts(
-    parts: list[Any], target: Target | None, analyzer: SentimentAnalyzer | None
-) -> pd.DataFrame:
-    """Score partition futures as ``map_partitions``, gather in order, fix reply chains."""
+def _stream(
+    client: Any, parts: list[Any], target: Target | None, analyzer: SentimentAnalyzer | None
+) -> Iterator[pd.DataFrame]:
+    """Score partition futures as ``map_partitions``; yield them in order, reply chains fixed."""
     import dask.dataframe as dd
 
     if not parts:
-        return _conform(_score_partition(schema.empty(), target, analyzer))
+        return
+    chain = _chain_stance(client, parts, target)
     frame = dd.from_delayed(parts, meta=schema.empty(), verify_meta=False)
     scored = frame.map_partitions(
         _score_partition, target, analyzer, meta=schema.empty(), enforce_metadata=False
     )
-    return _rethread(_conform(scored.compute()), target)
+    futures = client.compute(scored.to_delayed())
+    for future in futures:
+        part = _conform(future.result())
+        future.release()  # the worker may drop it: only this partition stays in memory here
+        yield _patch(part, chain)
+
+
+def _score_empty(target: Target | None) -> pd.DataFrame:
+    return _conform(_score_partition(schema.empty(), target, None))
 
 
 @contextmanager
@@ -189,26 +271,46 @@ def _default_analyzer() -> SentimentAnalyzer:
     return SentimentAnalyzer()
 
 
-def _rethread(scored: pd.DataFrame, target: Target | None) -> pd.DataFrame:
-    """Re-score the stance of every reply chain as one frame, as the single-process run does.
+def _chain_stance(client: Any, parts: list[Any], target: Target | None) -> pd.DataFrame | None:
+    """Stance of every row of a reply chain, scored together as the single-process run does.
 
-    A row is in a chain when its parent is a statement of the table or it is such a parent;
-    chains are closed under ancestors, so scoring them together in table order gives the same
-    thread context as scoring the whole table.
+    A row is in a chain when its parent is a statement of the run or it is such a parent; chains
+    are closed under ancestors, so scoring them together in table order gives each reply the
+    same thread context as scoring the whole table. Only ids travel until the chains are known.
     """
-    if target is None or scored["parent_id"].isna().all():
-        return scored
-    ids = scored["statement_id"]
-    parents = scored["parent_id"]
+    if target is None:
+        return None
+    pairs = pd.concat(client.gather(client.map(_id_pairs, parts)), ignore_index=True)
+    ids, parents = pairs["statement_id"], pairs["parent_id"]
     in_chain = parents.isin(ids) | ids.isin(parents.dropna())
     if not in_chain.any():
-        return scored
-    chain = scored.loc[in_chain.to_numpy()]
-    rescored = add_stance(chain, target)
-    out = scored.copy()
+        return None
+    wanted = frozenset(ids[in_chain])
+    rows = pd.concat(client.gather(client.map(_pick, parts, wanted=wanted)), ignore_index=True)
+    stance = add_stance(_conform(rows), target).set_index("statement_id")[_STANCE]
+    return stance[~stance.index.duplicated()]
+
+
+def _id_pairs(part: pd.DataFrame) -> pd.DataFrame:
+    return part[["statement_id", "parent_id"]]
+
+
+def _pick(part: pd.DataFrame, wanted: frozenset[str]) -> pd.DataFrame:
+    return part[part["statement_id"].isin(wanted)]
+
+
+def _patch(part: pd.DataFrame, chain: pd.DataFrame | None) -> pd.DataFrame:
+    """Put the chain-aware stance on the rows of ``part`` that belong to a reply chain."""
+    if chain is None:
+        return part
+    mask = part["statement_id"].isin(chain.index).to_numpy()
+    if not mask.any():
+        return part
+    out = part.copy()
+    found = chain.loc[part.loc[mask, "statement_id"]]
     for column in _STANCE:
-        out.loc[in_chain.to_numpy(), column] = rescored[column].to_numpy()
-    return _conform(out)
+        out.loc[mask, column] = found[column].to_numpy()
+    return out
 
 
 def _conform(frame: pd.DataFrame) -> pd.DataFrame:
@@ -221,4 +323,4 @@ def _conform(frame: pd.DataFrame) -> pd.DataFrame:
     return schema.validate(frame)
 
 
-__all__ = ["PARTITION_ROWS", "analyze_dask", "dask_client", "score_dask"]
+__all__ = ["PARTITION_ROWS", "analyze_dask", "analyze_dask_into", "dask_client", "score_dask"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import engine, pipeline, schema
+from analysis import engine, pipeline, schema, store
 from analysis.stance import Target
 
 TARGET = Target.parse("the bike lane plan", aliases=["bike lanes", "the council"])
@@ -73,6 +73,21 @@ def test_analyze_dask_equals_single_process(
     assert [r.to_dict() for r in dask.reports] == [r.to_dict() for r in single.reports]
     assert dask.failures == single.failures and len(dask.failures) == 1
     assert dask.manifest["engine"]["workers"] == 2
+
+
+def test_analyze_dask_into_project_streams_the_same_rows(tmp_path: Path, cluster: str) -> None:
+    source = write_comments(tmp_path / "reactions.csv", 400)
+    single = pipeline.analyze([source], target=TARGET)
+    with store.open_project(tmp_path / "story.duckdb") as project:
+        summary, run = engine.analyze_dask_into(
+            project, [source], target=TARGET, scheduler=cluster, partition_rows=90
+        )
+        again, _ = engine.analyze_dask_into(project, [source], target=TARGET, scheduler=cluster)
+        stored = project.statements()
+    assert summary.statements_added == len(single.statements)
+    assert (again.statements_added, again.sources_already) == (0, ("reactions.csv",))
+    pd.testing.assert_frame_equal(stored, single.statements)
+    assert run.manifest["engine"]["partition_rows"] == 90
 
 
 def _thread() -> pd.DataFrame:
