@@ -91,18 +91,7 @@ def score_stance(
     low = P.lower(text)
     mentions = _mentions(text, low, target)
     evidence: list[dict[str, object]] = []
-    total = 0.0
-    context = 0.0
-    spoke_for = _speaker_part(speaker, speaker_role, target)
-    if spoke_for is not None:
-        evidence.append(spoke_for)
-        total += SPEAKER_PRIOR if spoke_for["weight"] == SPEAKER_PRIOR else -SPEAKER_PRIOR
-        context = CONTEXT_FACTOR
-    if not mentions and parent is not None and parent.on_topic:
-        reply, reply_weight = _reply_part(text, parent)
-        evidence.append(reply)
-        total += reply_weight
-        context = CONTEXT_FACTOR
+    total, context = _context(text, mentions, target, speaker, speaker_role, parent, evidence)
     if not mentions and context == 0.0:
         if not on_topic:
             return neutral("the text mentions neither the target nor its aliases or opponents")
@@ -115,6 +104,30 @@ def score_stance(
     score = round(max(-1.0, min(1.0, total / (abs(total) + 1.0))), 4)
     label = "favor" if score >= FAVOR_AT else "against" if score <= -FAVOR_AT else "neutral"
     return StanceResult(label, score, evidence)
+
+
+def _context(
+    text: str,
+    mentions: list[Mention],
+    target: Target,
+    speaker: str | None,
+    role: str | None,
+    parent: StanceResult | None,
+    evidence: list[dict[str, object]],
+) -> tuple[float, float]:
+    """Who speaks and which thread it is in: (prior score, weight of words without a mention)."""
+    total = context = 0.0
+    spoke = _speaker_part(speaker, role, target)
+    if spoke is not None:
+        evidence.append(spoke[0])
+        total += spoke[1]
+        context = CONTEXT_FACTOR
+    if not mentions and parent is not None and parent.on_topic:
+        reply, weight = _reply_part(text, parent)
+        evidence.append(reply)
+        total += weight
+        context = CONTEXT_FACTOR
+    return total, context
 
 
 def _read_parts(
@@ -191,18 +204,20 @@ def _mentions(text: str, low: str, target: Target) -> list[Mention]:
 
 def _speaker_part(
     speaker: str | None, role: str | None, target: Target
-) -> dict[str, object] | None:
+) -> tuple[dict[str, object], float] | None:
     """The target's own official or organisation speaking: a favor prior (against for an opponent)."""
     if role not in OFFICIAL_ROLES or not speaker:
         return None
     name = speaker_is_target(speaker, target)
     if name is not None:
         note = f"{role} speaker matches '{name}': speaks for the target"
-        return _ev("speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, SPEAKER_PRIOR, note)
+        return _ev("speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, SPEAKER_PRIOR, note), SPEAKER_PRIOR
     rival = speaker_is_target(speaker, Target("", target.opponents)) if target.opponents else None
     if rival is not None:
         note = f"{role} speaker matches opponent '{rival}'"
-        return _ev("speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, -SPEAKER_PRIOR, note)
+        return _ev(
+            "speaker", speaker, OUT_OF_TEXT, OUT_OF_TEXT, -SPEAKER_PRIOR, note
+        ), -SPEAKER_PRIOR
     return None
 
 
