@@ -121,6 +121,16 @@ LAYOUTS = [
         ],
         id="unnamed-after-named",
     ),
+    pytest.param(
+        "“The detour adds an hour to my day,” a resident said.\n\n“Nobody asked us,” the"
+        " resident added.\n\n“I disagree with all of that,” another resident said.",
+        [
+            ("The detour adds an hour to my day", "unnamed public #1", "public"),
+            ("Nobody asked us", "unnamed public #1", "public"),
+            ("I disagree with all of that", "unnamed public #2", "public"),
+        ],
+        id="definite-unnamed-is-the-same-person",
+    ),
 ]
 
 

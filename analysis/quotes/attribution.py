@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from typing import NamedTuple
 
-from analysis.quotes.rules import PRONOUNS, REPORTING_VERBS
+from analysis.quotes.rules import LISTENER_CUES, PRONOUNS, REPORTING_VERBS, WEAK_CUES
 from analysis.quotes.spans import DOUBLE_OPEN, SINGLE_OPEN, Span
 
 _ABBREV = frozenset(
@@ -358,7 +358,7 @@ def before_quote(
         return None
     after = text[cue.end() : b].strip(" ,:\n")
     mention = None
-    if after and cue.group().lower() not in {"told", "tells", "telling", "asked"}:
+    if after and cue.group().lower() not in LISTENER_CUES:
         mention = mention_after(text, cue.end(), b)
         if mention is not None and not _inverted_speaker(text, mention, b):
             mention = None
@@ -377,7 +377,7 @@ def previous_paragraph(text: str, para: tuple[int, int], cues: Cues) -> Attribut
     body = text[last:hi].rstrip()
     ends_colon = body.endswith(":")
     cands = list(cues.finditer(text, last, hi))
-    strong = [c for c in cands if c.group().lower() not in {"according to", "as per"}]
+    strong = [c for c in cands if " ".join(c.group().lower().split()) not in WEAK_CUES]
     if not strong:
         return None
     cue = strong[-1] if ends_colon else strong[0]

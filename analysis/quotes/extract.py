@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -299,8 +299,3 @@ def _row(article: ArticleLike, q: Quote) -> dict[str, Any]:
         "extraction_note": q.note,
         "posted_at": getattr(article, "published_at", None),
     }
-
-
-def statements_of(quotes: Iterable[Quote], kinds: Collection[str]) -> list[Quote]:
-    """The quotes whose kind is in ``kinds`` (for callers holding ``extract_quotes`` output)."""
-    return [q for q in quotes if q.quote_kind in kinds]

@@ -39,10 +39,10 @@ REPORTING_VERBS: frozenset[str] = frozenset(
 )
 
 #: Cues after which the next noun phrase is the listener, never the speaker ("told CNN").
-LISTENER_CUES = frozenset({"told", "tells", "telling", "asked", "asks", "asking", "urged", "urges"})
+LISTENER_CUES = frozenset({"told", "tells", "telling", "asked", "asks", "asking"})
 
-#: Cues that attribute a claim loosely; used only when no verb cue is there.
-WEAK_CUES = frozenset({"according to", "as per", "reported", "reports"})
+#: Cues that source a claim rather than introduce a quotation; never a previous-paragraph intro.
+WEAK_CUES = frozenset({"according to", "as per"})
 
 #: Role -> cue words found in or next to a speaker mention (lower case, ``.`` kept).
 ROLE_CUES: dict[str, frozenset[str]] = {

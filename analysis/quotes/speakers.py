@@ -341,9 +341,10 @@ class Resolver:
                 {"cue": "another", "rule": "same kind as the previous unnamed speaker"},
             )
         role, ev = found or hint or ("unknown", {"rule": "no role words near the mention"})
-        if first in UNNAMED_OPENERS or first in {"one", "another"} or hint is not None:
-            if first == "the" and self.last_unnamed and self.last_unnamed[0] == low.split()[-1]:
-                return self.last_unnamed[1]
+        head = low.split()[-1]
+        if first == "the" and self.last_unnamed and self.last_unnamed[0] == head:
+            return self.last_unnamed[1]  # "a resident said" ... "the resident added": same one
+        if first in UNNAMED_OPENERS or hint is not None:
             n = self.unnamed.get(role, 0) + 1
             self.unnamed[role] = n
             out = Resolved(f"unnamed {role} #{n}", role, {**ev, "mention": mention.text}, True)
