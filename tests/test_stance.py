@@ -460,3 +460,9 @@ def test_cue_list_every_cue_fires_through_its_anchors(
         assert any(s < len(lead) + len(phrase) and e > len(lead) for s, e in spans), text
 
     fires()
+
+
+def test_target_built_with_lists_is_hashable_and_scores() -> None:
+    target = Target("the council", ["Mayor Okafor"], ["the society"])  # type: ignore[arg-type]
+    assert target.aliases == ("Mayor Okafor",) and hash(target)
+    assert score_stance("Mayor Okafor did a great job.", target).label == "favor"

@@ -19,22 +19,7 @@ from analysis.errors import InputError
 from analysis.stance.cues import COMMON_WORDS
 
 # Suffixes stripped to get a light stem, longest first; the stem keeps at least 4 letters.
-_SUFFIXES = (
-    "ations",
-    "ation",
-    "ities",
-    "ity",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "ed",
-    "es",
-    "s",
-    "ly",
-    "e",
-    "y",
-)
+_SUFFIXES = tuple("ations ation ities ity ings ing ies ied ed es s ly e y".split())
 _DERIVATIONAL = frozenset({"ations", "ation", "ities", "ity", "ly"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _EXAMPLE = "e.g. Target.parse('the police department', aliases=['DPD', 'police chief'])"
@@ -47,6 +32,11 @@ class Target:
     text: str
     aliases: tuple[str, ...] = ()
     opponents: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Lists from a caller become tuples: a target is hashable, its patterns cached by it.
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+        object.__setattr__(self, "opponents", tuple(self.opponents))
 
     @classmethod
     def parse(
