@@ -39,19 +39,14 @@ def summarize(frame: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """
     keys = [by] if isinstance(by, str) else list(by)
     columns = [*keys, "statements", *_MEASURES, *STANCE_LABELS]
-    data = frame.dropna(subset=keys)
+    data = _narrow(frame, keys)
     if data.empty:
         return pd.DataFrame({c: pd.Series(dtype=_summary_dtype(c, keys)) for c in columns})
-    grouped = data.groupby(keys, observed=True, sort=True)
+    grouped = data.groupby(keys, observed=True, sort=False)
     out = grouped.size().rename("statements").to_frame()
     for name, column in _MEASURES.items():
         out[name] = grouped[column].mean().astype("float64")
-    counts = (
-        data.groupby([*keys, data["stance_label"].astype("object")], observed=True)
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=list(STANCE_LABELS), fill_value=0)
-    )
+    counts = _label_counts(data, keys)
     out = out.join(counts).fillna({label: 0 for label in STANCE_LABELS}).reset_index()
     for key in keys:
         out[key] = out[key].astype("object")
@@ -66,7 +61,7 @@ def by_time(frame: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame:
     Every bucket between the first and last statement appears, empty ones with zero counts, so a
     timeline shows quiet periods instead of joining across them.
     """
-    dated = frame[frame["posted_at"].notna()]
+    dated = _narrow(frame, ["posted_at"])
     columns = ["bucket", "statements", *_MEASURES, *STANCE_LABELS]
     if dated.empty:
         empty = {c: pd.Series(dtype=_summary_dtype(c, [])) for c in columns}
@@ -87,16 +82,9 @@ def stance_share(frame: pd.DataFrame, *, by: str = "speaker_role") -> pd.DataFra
 
     Statements without a stance label are not counted. Roles come out in ``schema.ROLES`` order.
     """
-    labelled = frame[frame["stance_label"].notna() & frame[by].notna()]
-    counts = (
-        labelled.groupby(
-            [labelled[by].astype("object"), labelled["stance_label"].astype("object")],
-            observed=True,
-        )
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=list(STANCE_LABELS), fill_value=0)
-    )
+    labelled = _narrow(frame, [by, "stance_label"])
+    counts = _label_counts(labelled, [by])
+    counts.index = counts.index.astype("object")
     order = [r for r in ROLES if r in counts.index] if by == "speaker_role" else None
     if order is not None:
         counts = counts.reindex(order + [g for g in counts.index if g not in order])
@@ -128,7 +116,7 @@ def official_public_gap(
     ``exact_limit``). A positive stance gap means officials lean further toward favor.
     """
     rng = np.random.default_rng(seed)
-    role = frame["speaker_role"].astype("object")
+    role = frame["speaker_role"]
     is_official, is_public = role.isin(list(official)), role.isin(list(public))
     rows = []
     for metric in GAP_METRICS:
@@ -159,9 +147,9 @@ def gap_by_day(frame: pd.DataFrame, *, seed: int = 0, **options: Any) -> pd.Data
 
 def sentiment_stance_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts of sentiment label × stance label (e.g. negative-but-favor), all labels present."""
-    table = pd.crosstab(
-        frame["sentiment_label"].astype("object"), frame["stance_label"].astype("object")
-    )
+    data = _narrow(frame, ["sentiment_label", "stance_label"])
+    table = _label_counts(data, ["sentiment_label"])
+    table.index = table.index.astype("object")
     rows, cols = ["positive", "neutral", "negative"], ["favor", "neutral", "against"]
     assert set(rows) == set(SENTIMENT_LABELS) and set(cols) == set(STANCE_LABELS)
     table = table.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
@@ -338,6 +326,21 @@ def _boot_means(
         for i in range(0, n_boot, chunk)
     ]
     return np.concatenate(means)
+
+
+def _narrow(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Only the columns a summary reads, rows with every key present (no copy of the text)."""
+    wanted = list(dict.fromkeys([*keys, *_MEASURES.values(), "stance_label"]))
+    data = frame[wanted]
+    present = np.logical_and.reduce([data[k].notna().to_numpy() for k in keys])
+    return data if bool(present.all()) else data[present]
+
+
+def _label_counts(data: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Rows per group and stance label, one column per label in ``STANCE_LABELS`` order."""
+    counts = data.groupby([*keys, "stance_label"], observed=True).size().unstack(fill_value=0)
+    counts.columns = counts.columns.astype("object")
+    return counts.reindex(columns=list(STANCE_LABELS), fill_value=0)
 
 
 def _summary_dtype(column: str, keys: Sequence[str]) -> str:

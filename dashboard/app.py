@@ -13,17 +13,21 @@ import streamlit as st
 
 from dashboard import sidebar, state
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages/": a folder of that name beside the entry script switches on Streamlit's older
+# automatic multipage mode, under which AppTest reruns a page without this router.
+SCREENS = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="ReactionLens", page_icon="🔎", layout="wide")
 dataset = state.init()
 navigation = st.navigation(
     [
-        st.Page(PAGES / "data.py", title="Data", icon=":material/upload_file:"),
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),
-        st.Page(PAGES / "speakers.py", title="Speakers", icon=":material/groups:"),
-        st.Page(PAGES / "statements.py", title="Statements", icon=":material/format_quote:"),
-        st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
+        st.Page(SCREENS / "data.py", title="Data", icon=":material/upload_file:"),
+        st.Page(
+            SCREENS / "overview.py", title="Overview", icon=":material/insights:", default=True
+        ),
+        st.Page(SCREENS / "speakers.py", title="Speakers", icon=":material/groups:"),
+        st.Page(SCREENS / "statements.py", title="Statements", icon=":material/format_quote:"),
+        st.Page(SCREENS / "export.py", title="Export", icon=":material/download:"),
     ]
 )
 with st.sidebar:

@@ -63,8 +63,13 @@ DATES_KEY, UNDATED_KEY, QUERY_KEY = "f_dates", "f_undated", "f_query"
 FILTER_KEYS = (*[k for k, _ in SELECTS.values()], DATES_KEY, UNDATED_KEY, QUERY_KEY)
 
 
-def mask(view: pd.DataFrame, filters: Filters) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """Boolean row mask of ``view`` (a statement table, categoricals welcome) for ``filters``."""
+def mask(
+    view: pd.DataFrame, filters: Filters, *, text: pd.Series | None = None
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Boolean row mask of ``view`` (a statement table, categoricals welcome) for ``filters``.
+
+    ``text`` is the statement text aligned with ``view`` when the view does not carry it.
+    """
     keep = np.ones(len(view), dtype=bool)
     for name, (_, column) in SELECTS.items():
         wanted = getattr(filters, name)
@@ -76,16 +81,17 @@ def mask(view: pd.DataFrame, filters: Filters) -> np.ndarray[Any, np.dtype[np.bo
         keep &= view["posted_at"].notna().to_numpy()
     query = filters.query.strip()
     if query:
-        found = view["text"].str.contains(query, case=False, regex=False, na=False)
+        source = view["text"] if text is None else text
+        found = source.str.contains(query, case=False, regex=False, na=False)
         keep &= found.to_numpy(dtype=bool, na_value=False)
     return keep
 
 
-def apply(view: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def apply(view: pd.DataFrame, filters: Filters, *, text: pd.Series | None = None) -> pd.DataFrame:
     """The rows of ``view`` that pass ``filters`` (the frame itself when nothing is filtered)."""
     if not filters.active:
         return view
-    return view[mask(view, filters)]
+    return view[mask(view, filters, text=text)]
 
 
 def current(state: Mapping[str, Any], bounds: tuple[date, date] | None = None) -> Filters:

@@ -7,6 +7,9 @@ exist whichever page is open. :func:`filtered` gives pages the filtered view, co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +17,7 @@ from dashboard import filters
 from dashboard.data import Dataset
 
 _MEMO = "_filtered_view"
+T = TypeVar("T")
 LABELS = {
     "roles": "Speaker role",
     "stances": "Stance",
@@ -64,9 +68,24 @@ def filtered(dataset: Dataset) -> tuple[pd.DataFrame, filters.Filters]:
     memo = st.session_state.get(_MEMO)
     if memo is not None and memo[0] == (dataset.token, chosen):
         return memo[1], chosen
-    view = filters.apply(dataset.view, chosen)
+    view = filters.apply(dataset.view, chosen, text=dataset.statements["text"])
     st.session_state[_MEMO] = ((dataset.token, chosen), view)
     return view, chosen
+
+
+def remembered(name: str, dataset: Dataset, compute: Callable[[pd.DataFrame], T]) -> T:
+    """``compute(filtered view)``, kept for the session until the data or filters change.
+
+    A rerun that changes neither (a click in a chart, opening an expander) costs nothing.
+    """
+    view, chosen = filtered(dataset)
+    key = f"_memo_{name}"
+    memo = st.session_state.get(key)
+    if memo is not None and memo[0] == (dataset.token, chosen):
+        return cast(T, memo[1])
+    value = compute(view)
+    st.session_state[key] = ((dataset.token, chosen), value)
+    return value
 
 
 def _clear(dataset: Dataset) -> None:

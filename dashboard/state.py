@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis import schema
 from analysis.stance import Target
 from dashboard import filters
 from dashboard.data import Dataset, initial_dataset, sample_dataset
@@ -26,15 +27,24 @@ def init() -> Dataset:
     """The session's dataset, loading the command-line table or the sample on first use."""
     state = st.session_state
     if DATASET not in state:
-        try:
-            state[DATASET] = initial_dataset()
-        except Exception as exc:  # noqa: BLE001 - show why, then fall back to the sample
-            state[LOAD_ERROR] = f"Could not open the statement table: {exc}. Showing the sample."
-            state[DATASET] = sample_dataset()
+        state[DATASET] = _first_dataset(state)
         filters.reset_state(state)
     dataset: Dataset = state[DATASET]
     filters.init_state(state, dataset.bounds)
     return dataset
+
+
+def _first_dataset(state: Any) -> Dataset:
+    """The command-line table or the sample; an empty dataset and a message if neither loads."""
+    try:
+        return initial_dataset()
+    except Exception as exc:  # noqa: BLE001 - the UI shows a message, never a traceback
+        state[LOAD_ERROR] = f"Could not open the data: {exc}."
+    try:
+        return sample_dataset()
+    except Exception as exc:  # noqa: BLE001
+        state[LOAD_ERROR] += f" The bundled sample failed too: {exc}. Add sources on Data."
+        return Dataset(schema.empty(), origin="nothing loaded")
 
 
 def set_dataset(dataset: Dataset, *, keep_filters: bool = False) -> None:

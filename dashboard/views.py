@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,8 +40,11 @@ class Overview:
     figures: dict[str, go.Figure] = field(default_factory=dict)
 
 
-def overview(view: pd.DataFrame) -> Overview:
-    """KPIs, the gap and every Overview chart for the (filtered) view."""
+def overview(view: pd.DataFrame, *, texts: pd.Series | None = None) -> Overview:
+    """KPIs, the gap and every Overview chart for the (filtered) view.
+
+    ``texts`` is the statement text by row label, for hovers when the view has no text.
+    """
     labelled = view["stance_label"].notna()
     total_labelled = int(labelled.sum())
     counts = view["stance_label"].value_counts()
@@ -53,8 +57,8 @@ def overview(view: pd.DataFrame) -> Overview:
         figures={
             "sentiment": charts.fig_sentiment_histogram(view),
             "stance_by_role": charts.fig_stance_by_role(view),
-            "quadrant": charts.fig_quadrant(view),
-            "timeline": charts.fig_timeline(view),
+            "quadrant": charts.fig_quadrant(view, texts=texts),
+            "timeline": charts.fig_timeline(view, texts=texts),
             "cross_table": charts.fig_cross_table(view),
         },
     )
@@ -105,11 +109,20 @@ def speaker_figure(view: pd.DataFrame, *, n: int = 15) -> go.Figure:
     return charts.fig_top_speakers(aggregate.summarize(view, "speaker"), main_roles(view), n=n)
 
 
-def top_evidence(view: pd.DataFrame, kind: str, *, n: int = 8) -> pd.DataFrame:
+def top_evidence(
+    view: pd.DataFrame, statements: pd.DataFrame, kind: str, *, n: int = 8
+) -> pd.DataFrame:
     """Top evidence terms per role, read from a seeded sample when the view is large."""
-    return aggregate.top_evidence(
-        aggregate.sample_rows(view, EVIDENCE_SAMPLE), kind=kind, by="speaker_role", n=n
-    )
+    sample = aggregate.sample_rows(view, EVIDENCE_SAMPLE)
+    return aggregate.top_evidence(statements.loc[sample.index], kind=kind, by="speaker_role", n=n)
+
+
+def full_rows(statements: pd.DataFrame, index: pd.Index) -> list[dict[str, Any]]:
+    """The complete statements (text, evidence, attribution) for the rows a page shows."""
+    return [
+        {str(k): v for k, v in record.items()}
+        for record in statements.loc[index].to_dict("records")
+    ]
 
 
 def page_of(view: pd.DataFrame, *, sort: str, page: int, size: int) -> tuple[pd.DataFrame, int]:

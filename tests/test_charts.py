@@ -91,7 +91,7 @@ def test_quadrant_one_trace_per_role_with_palette(frame: pd.DataFrame) -> None:
     public = fig.data[2]
     assert list(public.x) == pytest.approx([-0.7, -0.6, 0.0, 0.8])
     assert list(public.y) == pytest.approx([-0.6, -0.6, 0.0, 0.6])
-    assert list(public.customdata) == ["s3", "s4", "s5", "s6"]
+    assert list(public.customdata) == [2, 3, 4, 5]  # row labels, to look the statements up
     assert "Mayor Ortiz" in fig.data[0].text[0] and "proud" in fig.data[0].text[0]
 
 

@@ -67,7 +67,7 @@ st.subheader("Charts")
 
 
 def _figures() -> list:
-    model = views.overview(view)
+    model = views.overview(view, texts=dataset.statements["text"])
     return [*model.figures.values(), views.speaker_figure(view)]
 
 
@@ -85,7 +85,7 @@ if export.png_available():
     for col, name in zip(cols, names, strict=True):
         col.download_button(
             f"{name}.png",
-            lambda name=name: export.to_png(views.overview(view).figures[name]),
+            lambda name=name: export.to_png(_figures()[names.index(name)]),
             f"{name}.png",
             "image/png",
             key=f"dl_png_{name}",

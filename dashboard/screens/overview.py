@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import render, sidebar, state, views
@@ -26,7 +27,8 @@ if len(view) == 0:
     )
     st.stop()
 
-model = views.overview(view)
+texts = dataset.statements["text"]
+model = sidebar.remembered("overview", dataset, lambda v: views.overview(v, texts=texts))
 gap_value, gap_note = views.gap_text(model.gap)
 
 
@@ -64,11 +66,10 @@ with right:
     )
 
 ids = [p.get("customdata") for p in (picked.selection.points if picked else [])]
-ids = [i for i in ids if isinstance(i, str)]
+ids = [int(i) for i in ids if isinstance(i, int | float) and int(i) in dataset.statements.index]
 if ids:
     st.markdown("**Selected statements**")
-    rows = view[view["statement_id"].isin(ids)].head(20)
-    for record in rows.to_dict("records"):
+    for record in views.full_rows(dataset.statements, pd.Index(ids[:20])):
         st.markdown(render.statement_card(record), unsafe_allow_html=True)
 else:
     st.caption("Click a point (or lasso several) in the scatter to read the statements.")
@@ -82,6 +83,12 @@ with st.expander("Official − public gap in detail"):
 with st.expander("Words that drove the scores, by role"):
     a, b = st.columns(2)
     a.markdown("**VADER words**")
-    a.dataframe(views.top_evidence(view, "sentiment"), hide_index=True, key="top_sentiment")
+    a.dataframe(
+        views.top_evidence(view, dataset.statements, "sentiment"),
+        hide_index=True,
+        key="top_sentiment",
+    )
     b.markdown("**Stance cues and mentions**")
-    b.dataframe(views.top_evidence(view, "stance"), hide_index=True, key="top_stance")
+    b.dataframe(
+        views.top_evidence(view, dataset.statements, "stance"), hide_index=True, key="top_stance"
+    )

@@ -42,11 +42,11 @@ page = st.number_input(
 rows, _ = views.page_of(view, sort=sort, page=int(page), size=size)
 
 st.markdown(render.LEGEND, unsafe_allow_html=True)
-for record in rows.to_dict("records"):
+for record in views.full_rows(dataset.statements, rows.index):
     st.markdown(render.statement_card(record), unsafe_allow_html=True)
 
 with st.expander("As a table"):
-    shown = view[COLUMNS].head(TABLE_ROWS)
+    shown = dataset.statements.loc[view.index[:TABLE_ROWS], COLUMNS]
     if len(view) > TABLE_ROWS:
         st.caption(f"First {TABLE_ROWS:,} rows; the Export page downloads all {len(view):,}.")
     st.dataframe(shown, hide_index=True, key="explorer_table")

@@ -54,7 +54,7 @@ if picked:
     rows = view[view["speaker"] == picked]
     st.markdown(f"**{len(rows):,} statement{'s' if len(rows) != 1 else ''}**")
     st.markdown(render.LEGEND, unsafe_allow_html=True)
-    for record in rows.head(CARDS).to_dict("records"):
+    for record in views.full_rows(dataset.statements, rows.index[:CARDS]):
         st.markdown(render.statement_card(record), unsafe_allow_html=True)
     if len(rows) > CARDS:
         st.caption(f"First {CARDS}; filter by this speaker in the sidebar to page through all.")
