@@ -48,6 +48,8 @@ def test_evaluate_quotes_bad_inputs_raise_evaluation_error(tmp_path: Path) -> No
     bad.write_text('{"quotes": []}', encoding="utf-8")
     with pytest.raises(EvaluationError, match="'file' and 'quotes'"):
         evaluate_quotes(bad)
+    with pytest.raises(EvaluationError, match="quote kinds"):
+        evaluate_quotes(bad, kinds=("quoted",))
     lines = tmp_path / "gold.jsonl"
     lines.write_text('{"text": "x"}\n', encoding="utf-8")
     with pytest.raises(EvaluationError, match="line 1"):
@@ -86,3 +88,4 @@ def test_evaluate_quotes_polnear_layout_counts_matches(tmp_path: Path) -> None:
     assert (result["n_gold"], result["n_pred"], result["n_matched"]) == (2, 3, 2)
     assert (result["precision"], result["recall"]) == (round(2 / 3, 4), 1.0)
     assert result["speaker_accuracy"] == 0.5
+    assert evaluate_quotes(path, kinds=("scare",))["n_pred"] == 0

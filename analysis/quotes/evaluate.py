@@ -16,39 +16,46 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from analysis.errors import EvaluationError
 from analysis.quotes.extract import FoundQuote, find_quotes
 from analysis.quotes.rules import VERSIONS
+from analysis.schema import QUOTE_KINDS
 
 OVERLAP = 0.5
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-def evaluate_quotes(path: Path, *, subset: str = "direct") -> dict[str, object]:
+def evaluate_quotes(
+    path: Path, *, subset: str = "direct", kinds: Collection[str] = ("statement",)
+) -> dict[str, object]:
     """P/R/F1 and speaker (and, for the seed, role) accuracy of statement quotes against ``path``.
 
     Args:
         path: ``seed_gold.json`` (keys ``file``, ``quotes``) or PolNeAR JSONL (one article a line).
         subset: PolNeAR gold attributions to score against: ``direct`` or ``has_quote_marks``.
+        kinds: which of our quote kinds count as predictions (default: statements only).
     """
     path = Path(path)
     if not path.is_file():
         raise EvaluationError(f"{path}: no such file; give seed_gold.json or a PolNeAR .jsonl")
     if subset not in {"direct", "has_quote_marks"}:
         raise EvaluationError(f"subset {subset!r} is not valid; use 'direct' or 'has_quote_marks'")
+    bad = sorted(set(kinds) - set(QUOTE_KINDS))
+    if bad:
+        raise EvaluationError(f"quote kinds {bad} are not valid; use some of {list(QUOTE_KINDS)}")
     if path.suffix == ".jsonl":
-        return _polnear(path, subset)
+        return _polnear(path, subset, kinds)
     try:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EvaluationError(f"{path}: not JSON ({exc}); expected the seed gold layout") from exc
     if not isinstance(gold, dict) or "quotes" not in gold or "file" not in gold:
         raise EvaluationError(f"{path}: expected an object with 'file' and 'quotes'")
-    return _seed(path, gold)
+    return _seed(path, gold, kinds)
 
 
 def _tokens(text: str) -> list[str]:
@@ -77,12 +84,12 @@ def _prf(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> dict
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def _seed(path: Path, gold: dict[str, Any]) -> dict[str, object]:
+def _seed(path: Path, gold: dict[str, Any], kinds: Collection[str]) -> dict[str, object]:
     article = path.parent.parent / str(gold["file"])
     if not article.is_file():
         raise EvaluationError(f"{path}: article {article} named in 'file' does not exist")
     text = article.read_text(encoding="utf-8")
-    preds = [f.quote for f in find_quotes(text) if f.quote.quote_kind == "statement"]
+    preds = [f.quote for f in find_quotes(text) if f.quote.quote_kind in kinds]
     golds: list[dict[str, Any]] = list(gold["quotes"])
     pred_hit = [any(_token_overlap(p.text, g["text"]) >= OVERLAP for g in golds) for p in preds]
     speaker_ok = role_ok = matched = 0
@@ -105,6 +112,7 @@ def _seed(path: Path, gold: dict[str, Any]) -> dict[str, object]:
         "n_matched": matched,
         "overlap_rule": "shared word tokens >= 50% of the shorter quote",
         "gold_subset": "all seed quotes",
+        "predicted_kinds": list(kinds),
         "speaker_rule": "last-name token of ours in gold speaker; unnamed matches unnamed",
         "versions": dict(VERSIONS),
     }
@@ -130,12 +138,12 @@ def _span_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return shorter > 0 and shared >= OVERLAP * shorter
 
 
-def _polnear(path: Path, subset: str) -> dict[str, object]:
+def _polnear(path: Path, subset: str, kinds: Collection[str]) -> dict[str, object]:
     n_pred = n_gold = pred_hit = gold_hit = speaker_n = speaker_ok = articles = 0
     for _, record in _read_jsonl(path):
         articles += 1
         text = str(record["text"])
-        found = [f for f in find_quotes(text) if f.quote.quote_kind == "statement"]
+        found = [f for f in find_quotes(text) if f.quote.quote_kind in kinds]
         golds = [a for a in record["attributions"] if a.get(subset)]
         n_pred += len(found)
         n_gold += len(golds)
@@ -163,6 +171,7 @@ def _polnear(path: Path, subset: str) -> dict[str, object]:
         "n_matched": gold_hit,
         "overlap_rule": "characters shared >= 50% of the shorter span, many-to-one",
         "gold_subset": subset,
+        "predicted_kinds": list(kinds),
         "speaker_rule": "our mention overlaps gold source span, or our speaker's last name"
         " token is in gold source_text; gold without a source counts when we give none",
         "versions": dict(VERSIONS),
