@@ -325,7 +325,14 @@ def test_evaluate_stance_three_classes(tmp_path: Path) -> None:
         {"text": "Nice weather today.", "target": "the council", "label": "neutral"},
         {"text": "Nice weather again.", "target": "the council", "label": "neutral"},
     ]
+    for i, record in enumerate(records):
+        record["seen"] = "zero-shot" if i % 2 else "few-shot"
     result = evaluate_stance(_write(tmp_path / "s.jsonl", records))
+    by_seen = result["by_seen"]
+    assert isinstance(by_seen, dict) and {k: v["n"] for k, v in by_seen.items()} == {
+        "few-shot": 2,
+        "zero-shot": 2,
+    }
     assert result["n"] == 4
     assert result["macro_f1"] == result["accuracy"] == 1.0
     assert result["floor"] == {

@@ -73,6 +73,9 @@ def evaluate_stance(
         result["floor"]["f_macro"] = round(
             sum(t["f_avg"] for t in floors.values()) / len(floors), 4
         )
+    seen = _by_field(records, pred, classes, "seen")
+    if seen:
+        result["by_seen"] = seen  # VAST: zero-shot (topic not in training) vs few-shot rows
     result["file"] = str(path)
     result["target_field"] = target_field
     result["on_topic"] = on_topic
@@ -130,6 +133,23 @@ def _per_target(
     return out
 
 
+def _by_field(
+    records: list[dict[str, Any]], pred: list[str], classes: Sequence[str], name: str
+) -> dict[str, dict[str, Any]]:
+    """Headline figures per value of an optional record field (empty when it is absent)."""
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        if r.get(name) is not None:
+            groups.setdefault(str(r[name]), []).append(i)
+    return {
+        value: _headline(
+            scores([records[i]["label"] for i in rows], [pred[i] for i in rows], classes)
+        )
+        | {"n": len(rows)}
+        for value, rows in sorted(groups.items())
+    }
+
+
 def _read(path: Path, target_field: str) -> list[dict[str, Any]]:
     """Records from JSONL or the seed-gold layout, checked, with optional fields filled in."""
     try:
@@ -171,6 +191,7 @@ def _record(item: object, path: Path, number: int, target_field: str) -> dict[st
         "opponents": _names(item.get("opponents")),
         "speaker": item.get("speaker"),
         "speaker_role": item.get("speaker_role", item.get("role")),
+        "seen": item.get("seen"),
     }
 
 
