@@ -22,7 +22,6 @@ aggregates are timed in DuckDB on the full project.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -115,45 +114,58 @@ def generate(rows: int, directory: Path) -> tuple[Path, Path]:
 
 
 def run_mode(mode: str, source: Path, project: Path) -> dict[str, Any]:
-    """Import, score and store in this process; returns stage times and an output digest."""
+    """Import, score and store in this process; returns stage times and row counts."""
     from analysis import engine, pipeline, store
     from analysis.stance import Target
 
     target = Target.parse(TARGET["text"], aliases=TARGET["aliases"])
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    if mode == "dask":
-        result = engine.analyze_dask([source], target=target, n_workers=2)
-        frame, reports, run = result.statements, result.reports, result.manifest
-        times["import+score"] = time.perf_counter() - t0
-    else:
-        workers = (os.cpu_count() or 1) if mode == "cores" else 1
-        frame, reports, failures = pipeline.load([source])
+    if mode == "import-parquet":
+        frame, reports, _ = pipeline.load([source])
         times["import"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        frame = pipeline.score(frame, target=target, workers=workers)
-        times["score"] = time.perf_counter() - t1
-        run = pipeline.manifest(target=target, reports=reports, failures=failures)
+        return {"times": times, "rows": len(frame), "stored": 0}
+    if mode == "dask":
+        with store.open_project(project) as opened:
+            summary, _ = engine.analyze_dask_into(opened, [source], target=target, n_workers=2)
+        times["import+score+store"] = time.perf_counter() - t0
+        return {
+            "times": times,
+            "rows": summary.statements_added,
+            "stored": summary.statements_added,
+        }
+    workers = (os.cpu_count() or 1) if mode == "cores" else 1
+    frame, reports, failures = pipeline.load([source])
+    times["import"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    frame = pipeline.score(frame, target=target, workers=workers)
+    times["score"] = time.perf_counter() - t1
+    run = pipeline.manifest(target=target, reports=reports, failures=failures)
     t2 = time.perf_counter()
     with store.open_project(project) as opened:
-        summary = opened.append(
-            frame,
-            reports,
-            run,
-            content_hashes={r.source: store.content_hash(source) for r in reports},
-        )
+        hashes = {r.source: store.content_hash(source) for r in reports}
+        summary = opened.append(frame, reports, run, content_hashes=hashes)
     times["store"] = time.perf_counter() - t2
     times["total"] = time.perf_counter() - t0
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy()).hexdigest()
-    return {
-        "times": times,
-        "rows": len(frame),
-        "stored": summary.statements_added,
-        "digest": digest,
-    }
+    return {"times": times, "rows": len(frame), "stored": summary.statements_added}
 
 
-# --------------------------------------------------------------------------- parent
+def project_digest(project: Path) -> str:
+    """sha256 over every stored statement, every column, in import order (computed in DuckDB)."""
+    import duckdb
+
+    from analysis import schema
+
+    cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '<NA>')" for c in schema.COLUMNS)
+    con = duckdb.connect(str(project), read_only=True)
+    try:
+        row = con.execute(
+            f"SELECT sha256(string_agg(md5(concat_ws('|', {cells})), '' ORDER BY seq)) "
+            "FROM statements WHERE current"
+        ).fetchall()
+    finally:
+        con.close()
+    return str(row[0][0])
 
 
 def measure(mode: str, source: Path, project: Path) -> dict[str, Any]:
@@ -271,7 +283,14 @@ def report(rows: int, data: Path, modes: list[str]) -> None:
             f"{res['rows']:,} rows, {res['stored']:,} stored; "
             f"{extrapolated / res['wall']:.1f}x the naive baseline"
         )
-    digests = {r["digest"] for r in results.values()}
+    if "single" in results:
+        res = measure("import-parquet", parquet_path, data / f"import_parquet_{rows}.duckdb")
+        print(
+            f"import only, Parquet: {res['times']['import']:.1f} s, peak RSS "
+            f"{res['rss_sum'] / 2**30:.2f} GiB, {res['rows']:,} rows "
+            f"(CSV import in single: {results['single']['times']['import']:.1f} s)"
+        )
+    digests = {project_digest(data / f"project_{mode}_{rows}.duckdb") for mode in results}
     print(f"outputs identical across {list(results)}: {len(digests) == 1}")
     if "single" in results and "dask" in results:
         ratio = results["single"]["wall"] / results["dask"]["wall"]
