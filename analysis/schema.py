@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from analysis.errors import SchemaError
 
@@ -150,11 +151,12 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coerce(column: pd.Series, name: str, dtype: str) -> pd.Series:
+    target = pandas_dtype(dtype)
     try:
         if dtype == _TIME:
-            return pd.to_datetime(column, utc=True, errors="raise").astype(_TIME)
+            return pd.to_datetime(column, utc=True, errors="raise").astype(target)
         if dtype == _STR:
-            return column.astype("object").where(column.notna(), None).astype(_STR)
-        return column.astype(dtype)
+            return column.astype(object).where(column.notna(), None).astype(target)
+        return column.astype(target)
     except (TypeError, ValueError) as exc:
         raise SchemaError(f"column {name!r} cannot be read as {dtype}: {exc}") from exc
