@@ -181,6 +181,16 @@ SPEAKERS = [
         ("Dana Brooks", "official"),
         id="lower-case-titles",
     ),
+    pytest.param(
+        "Jane Doe (D-Ohio) spoke first. “We will fight this to the end,” Doe said.",
+        ("Jane Doe", "official"),
+        id="party-state-tag",
+    ),
+    pytest.param(
+        "Democratic strategist Ann Lee spoke. “We will fight this to the end,” Lee said.",
+        ("Ann Lee", "expert"),
+        id="head-title-wins-over-party",
+    ),
 ]
 
 

@@ -55,7 +55,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         agency administration government ministry nominee candidate trooper sergeant sgt.
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
         congress senate statehouse county city-hall state-department authorities council
-        general attorney-general
+        general attorney-general republican democrat democratic gop
         """.split()
     ),
     "organization": frozenset(

@@ -27,6 +27,7 @@ from analysis.quotes.rules import (
 
 _RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
 _APPOSITIVE = re.compile(r",\s+((?:a|an|the|who is|who was)\s+[^,.;:“”\"]{3,120})")
+_PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
 _POSSESSIVE = ("’s", "'s", "’", "'")
 _MEDIA_NAMES = frozenset(
     "cnn reuters msnbc nbc abc cbs bbc ap politico breitbart bloomberg npr axios huffpost"
@@ -201,6 +202,8 @@ def _note_titles(
     app = _APPOSITIVE.match(text, end)
     if app:
         ctx.append(("appositive", app.group(1)))
+    if _PARTY_TAG.match(text, end):
+        ctx.append(("party-state tag", "legislator"))  # Jane Roe (D-Ohio) sits in a legislature
     gender = _gender(titles + before)
     if gender:
         reg.gender.setdefault(full, gender)
