@@ -647,3 +647,6 @@ def test_read_comments_long_jsonl_slimmed_records_keep_what_is_read() -> None:
     assert frame["posted_at"].iloc[600] == pd.Timestamp(1709629800, unit="s", tz="UTC")
     frame, _ = read_comments_bytes(data, "big.jsonl", mapping=ColumnMapping(author="flair"))
     assert frame["speaker"].iloc[650] == "Local" and frame["speaker"].notna().sum() == 1
+    joined = ColumnMapping(text="subreddit + body")
+    frame, report = read_comments_bytes(data, "big.jsonl", mapping=joined)
+    assert frame["text"].iloc[699] == "ourtown\n\ncomment 699"

@@ -166,7 +166,7 @@ def _slimmer(named: dict[str, str], source: str) -> Slimmer:
         except InputError:
             return lambda record: record  # no text column: the real import says so
         paths = {p for cands in chosen.values() for c in cands for p in c.split(JOIN)}
-        paths |= set(named.values())
+        paths |= {p.strip() for path in named.values() for p in path.split(JOIN)}
         keep = frozenset(paths | {p.split(".")[0].split("[")[0] for p in paths})
         return lambda record: {k: v for k, v in record.items() if k in keep}
 
