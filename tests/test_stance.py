@@ -473,3 +473,52 @@ def test_target_built_with_lists_is_hashable_and_scores() -> None:
     target = Target("the council", ["Mayor Okafor"], ["the society"])  # type: ignore[arg-type]
     assert target.aliases == ("Mayor Okafor",) and hash(target)
     assert score_stance("Mayor Okafor did a great job.", target).label == "favor"
+
+
+def test_add_stance_links_replies_by_original_ids() -> None:
+    rows = [
+        {
+            "statement_id": "h1",
+            "source": "r",
+            "source_kind": "comment",
+            "text": "Proud of the council!",
+        },
+        {
+            "statement_id": "h2",
+            "source": "r",
+            "source_kind": "comment",
+            "text": "Nonsense.",
+            "parent_id": "t1_abc",  # Reddit's own id of the comment above
+        },
+    ]
+    frame = from_records(rows)
+    alone = add_stance(frame, BRIDGE)
+    linked = add_stance(frame, BRIDGE, original_ids=["abc", "def"])
+    assert alone["stance_label"].tolist() == ["favor", "neutral"]
+    assert linked["stance_label"].tolist() == ["favor", "against"]
+    with pytest.raises(InputError, match="one id"):
+        add_stance(frame, BRIDGE, original_ids=["abc"])
+
+
+def test_add_stance_deep_thread_without_recursion() -> None:
+    rows = [
+        {
+            "statement_id": "r0",
+            "source": "t",
+            "source_kind": "comment",
+            "text": "Thank you, council.",
+        }
+    ]
+    rows += [
+        {
+            "statement_id": f"r{i}",
+            "source": "t",
+            "source_kind": "comment",
+            "text": "Agreed.",
+            "parent_id": f"r{i - 1}",
+        }
+        for i in range(1, 3000)
+    ]
+    out = add_stance(from_records(rows), BRIDGE)
+    assert (out["stance_label"] == "favor").all()
+    assert 0 < out["stance_score"].iloc[-1] < out["stance_score"].iloc[0]

@@ -9,9 +9,11 @@ a cycle of parent ids is broken and the rows in it are read on their own.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from analysis.errors import InputError
 from analysis.progress import Progress, silent
 from analysis.stance.score import StanceResult, score_stance
 from analysis.stance.target import Target
@@ -27,13 +29,21 @@ def add_stance(
     *,
     progress: Progress | None = None,
     on_topic: bool = False,
+    original_ids: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Return a copy of ``frame`` with stance_label, stance_score and stance_evidence filled.
 
     With no target the three columns are set to NA: a stance is always toward something.
     Rows are never dropped; empty texts come out neutral with the reason in the evidence.
-    ``on_topic`` reads every statement as being about the target even when it names nothing
-    (see :func:`analysis.stance.score.score_stance`).
+
+    Args:
+        frame: a statement table.
+        target: what the stance is toward, or None.
+        progress: called every 10,000 rows and at the end.
+        on_topic: read every statement as being about the target even when it names nothing
+            (see :func:`analysis.stance.score.score_stance`).
+        original_ids: the export's own comment ids, one per row, when ``parent_id`` holds
+            those rather than statement ids (Reddit's ``t1_``/``t3_`` prefixes are ignored).
     """
     if target is None:
         return frame.assign(
@@ -41,7 +51,9 @@ def add_stance(
             stance_score=pd.Series(pd.NA, index=frame.index, dtype="Float64"),
             stance_evidence=pd.Series(pd.NA, index=frame.index, dtype="string"),
         )
-    results = compute_stance(frame, target, progress=progress or silent, on_topic=on_topic)
+    results = compute_stance(
+        frame, target, progress=progress or silent, on_topic=on_topic, original_ids=original_ids
+    )
     return frame.assign(
         stance_label=pd.Series([r.label for r in results], index=frame.index, dtype="string"),
         stance_score=pd.Series([r.score for r in results], index=frame.index, dtype="Float64"),
@@ -54,7 +66,12 @@ def add_stance(
 
 
 def compute_stance(
-    frame: pd.DataFrame, target: Target, *, progress: Progress, on_topic: bool = False
+    frame: pd.DataFrame,
+    target: Target,
+    *,
+    progress: Progress,
+    on_topic: bool = False,
+    original_ids: Sequence[str | None] | None = None,
 ) -> list[StanceResult]:
     """One result per row, in row order; repeated (text, speaker, role) are scored once."""
     texts = _column(frame, "text")
@@ -71,42 +88,71 @@ def compute_stance(
         results.append(cache[key])
         if (i + 1) % REPORT_EVERY == 0:
             progress(STAGE, i + 1, total, 0)
-    _thread(frame, target, results, texts, speakers, roles)
+    parents = _column(frame, "parent_id")
+    if any(parents):
+        index = _id_index(_column(frame, "statement_id"), original_ids)
+        links = [index.get(_bare(p)) if p else None for p in parents]
+
+        def rescore(i: int, parent: StanceResult) -> StanceResult:
+            return score_stance(
+                texts[i],
+                target,
+                speaker=speakers[i],
+                speaker_role=roles[i],
+                parent=parent,
+                on_topic=on_topic,
+            )
+
+        _thread(results, links, rescore)
     progress(STAGE, total, total, 0)
     return results
 
 
+def _id_index(
+    statement_ids: list[str | None], original_ids: Sequence[str | None] | None
+) -> dict[str, int]:
+    """Row of each id a ``parent_id`` may point to: statement ids and the export's own ids."""
+    index = {sid: i for i, sid in enumerate(statement_ids) if sid}
+    if original_ids is not None:
+        if len(original_ids) != len(statement_ids):
+            raise InputError(
+                f"original_ids has {len(original_ids)} ids for {len(statement_ids)} rows; "
+                "give one id (or None) per row"
+            )
+        for i, oid in enumerate(original_ids):
+            if oid is not None and str(oid):
+                index.setdefault(_bare(str(oid)), i)
+    return index
+
+
+def _bare(identifier: str) -> str:
+    """An id without Reddit's kind prefix (t1_ comment, t3_ post)."""
+    return identifier[3:] if identifier[:3] in ("t1_", "t3_") else identifier
+
+
 def _thread(
-    frame: pd.DataFrame,
-    target: Target,
     results: list[StanceResult],
-    texts: list[str | None],
-    speakers: list[str | None],
-    roles: list[str | None],
+    links: list[int | None],
+    rescore: Callable[[int, StanceResult], StanceResult],
 ) -> None:
-    """Rescore replies that name nothing, parents first, in place in ``results``."""
-    parents = _column(frame, "parent_id")
-    if not any(parents):
-        return
-    index = {sid: i for i, sid in enumerate(_column(frame, "statement_id")) if sid}
+    """Rescore replies that name nothing, parents first, in place in ``results``.
+
+    ``links[i]`` is the row of row i's parent (None for a root or a parent not in the table).
+    """
     done: set[int] = set()
     for first in range(len(results)):
         chain: list[int] = []
+        seen: set[int] = set()
         i: int | None = first
-        while i is not None and i not in done and i not in chain:
+        while i is not None and i not in done and i not in seen:
             chain.append(i)  # walk up to a scored ancestor, a root or a cycle (no recursion)
-            i = index.get(parents[i] or "")
+            seen.add(i)
+            i = links[i]
         for i in reversed(chain):
-            parent = index.get(parents[i] or "")
+            parent = links[i]
             named = any(e["kind"] in _MENTION_KINDS for e in results[i].evidence)
             if parent is not None and parent in done and parent != i and not named:
-                results[i] = score_stance(
-                    texts[i],
-                    target,
-                    speaker=speakers[i],
-                    speaker_role=roles[i],
-                    parent=results[parent],
-                )
+                results[i] = rescore(i, results[parent])
             done.add(i)
 
 
