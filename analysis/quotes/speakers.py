@@ -27,6 +27,7 @@ from analysis.quotes.rules import (
 
 _RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
 _APPOSITIVE = re.compile(r",\s+((?:a|an|the|who is|who was)\s+[^,.;:“”\"]{3,120})")
+_TAG_RULE = "party-state tag"
 _PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
 _POSSESSIVE = ("’s", "'s", "’", "'")
 _MEDIA_NAMES = frozenset(
@@ -202,8 +203,9 @@ def _note_titles(
     app = _APPOSITIVE.match(text, end)
     if app:
         ctx.append(("appositive", app.group(1)))
-    if _PARTY_TAG.match(text, end):
-        ctx.append(("party-state tag", "legislator"))  # Jane Roe (D-Ohio) sits in a legislature
+    tag = _PARTY_TAG.match(text, end)
+    if tag:
+        ctx.append((_TAG_RULE, tag.group().strip()))  # Jane Roe (D-Ohio) sits in a legislature
     gender = _gender(titles + before)
     if gender:
         reg.gender.setdefault(full, gender)
@@ -290,7 +292,10 @@ class Resolver:
             role, ev = self.roles[name]
             return role, {**ev, "rule": f"{ev.get('rule')} (earlier mention)"}
         for rule, words in self.registry.context.get(name, []):
-            found = role_from_words(words, rule)
+            if rule == _TAG_RULE:
+                found: tuple[str, Evidence] | None = ("official", {"cue": words, "rule": rule})
+            else:
+                found = role_from_words(words, rule)
             if found:
                 self.roles[name] = found
                 return found
