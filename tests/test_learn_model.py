@@ -24,7 +24,8 @@ from analysis.learn import (
     train_stance,
 )
 from analysis.learn import model as model_module
-from analysis.schema import from_records
+from analysis.schema import empty, from_records
+from analysis.stance import VERSIONS
 
 TARGET = "the new bus lanes"
 
@@ -86,6 +87,7 @@ def test_train_stance_reports_cross_validation_and_provenance(trained: TrainedMo
     assert len(info["data_hash"]) == 64
     assert set(info["versions"]) >= {"scikit-learn", "reaction-lens"}
     assert "rule_stance" in info["features"] and "vader" in info["features"]
+    assert info["rules"] == VERSIONS
 
 
 def test_train_stance_is_deterministic(trained: TrainedModel) -> None:
@@ -206,6 +208,11 @@ def test_add_model_stance_keeps_rule_evidence_beside_probabilities(trained: Trai
     )  # never scored: the rule's own evidence is added
     assert second[0]["kind"] == "target" and second[-1]["kind"] == "model"
     assert second[-1]["rule_label"] in ("favor", "against", "neutral")
+
+
+def test_add_model_stance_on_an_empty_table(trained: TrainedModel) -> None:
+    out = add_model_stance(empty(), trained)
+    pd.testing.assert_frame_equal(out, empty())
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:

@@ -307,6 +307,7 @@ def train_stance(
         "dense_scale": DENSE_SCALE,
         "classifier": repr(clf),
         "versions": versions(),
+        "rules": rule_versions(),
     }
     return TrainedModel(goal, classes, estimators, info)
 
@@ -368,6 +369,13 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[package] = "not installed"
     return found
+
+
+def rule_versions() -> dict[str, str]:
+    """Names of the stance cue lists behind the rule features (they change what the features mean)."""
+    import analysis.stance as stance
+
+    return {str(k): str(v) for k, v in getattr(stance, "VERSIONS", {}).items()}
 
 
 def predict_stance(
