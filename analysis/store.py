@@ -189,8 +189,21 @@ class Project:
         if offset < 0 or limit < 0:
             raise InputError(f"page offset {offset} and limit {limit} must be 0 or more")
         where, params = self._where(run, filters)
-        sql = f"SELECT {_column_list()} FROM statements WHERE {where} ORDER BY seq LIMIT ? OFFSET ?"
-        return schema.validate(self.con.execute(sql, [*params, limit, offset]).df())
+        # Find the page's seq range on the one integer column first, then read only those rows:
+        # sorting every wide row to skip half a million of them costs seconds.
+        bounds = _first(
+            self.con,
+            f"SELECT min(seq), max(seq) FROM (SELECT seq FROM statements WHERE {where} "
+            "ORDER BY seq LIMIT ? OFFSET ?)",
+            [*params, limit, offset],
+        )
+        if bounds is None or bounds[0] is None:
+            return schema.empty()
+        sql = (
+            f"SELECT {_column_list()} FROM statements WHERE {where} AND seq BETWEEN ? AND ? "
+            "ORDER BY seq"
+        )
+        return schema.validate(self.con.execute(sql, [*params, *bounds]).df())
 
     def count(self, *, run: int | None = None, **filters: Any) -> int:
         """How many statements match, without reading them."""

@@ -298,6 +298,14 @@ def test_page_walks_rows_in_import_order(filled: Path) -> None:
     assert whole["source"].tolist() == ["day1.csv"] * 30 + ["day2.csv"] * 25
 
 
+def test_page_with_filter_skips_rows_that_do_not_match(filled: Path) -> None:
+    with store.open_project(filled, read_only=True) as project:
+        against = project.statements(stance_label="against")
+        pages = [project.page(offset, 7, stance_label="against") for offset in range(0, 21, 7)]
+    assert [len(p) for p in pages] == [7, 7, 4]
+    pd.testing.assert_frame_equal(pd.concat(pages, ignore_index=True), against)
+
+
 @pytest.mark.parametrize("by", ["speaker_role", "source", ["source", "speaker_role"]])
 def test_aggregate_sql_equals_pandas_summary(filled: Path, by: str | list[str]) -> None:
     with store.open_project(filled, read_only=True) as project:
