@@ -292,10 +292,8 @@ class Resolver:
             role, ev = self.roles[name]
             return role, {**ev, "rule": f"{ev.get('rule')} (earlier mention)"}
         for rule, words in self.registry.context.get(name, []):
-            if rule == _TAG_RULE:
-                found: tuple[str, Evidence] | None = ("official", {"cue": words, "rule": rule})
-            else:
-                found = role_from_words(words, rule)
+            tagged: tuple[str, Evidence] = ("official", {"cue": words, "rule": rule})
+            found = tagged if rule == _TAG_RULE else role_from_words(words, rule)
             if found:
                 self.roles[name] = found
                 return found
