@@ -216,9 +216,22 @@ def _rules(steps: list[tuple[str, str, float]]) -> tuple[str, ...]:
     out = []
     previous = steps[0][2]
     for rule, detail, value in steps[1:]:
-        out.append(_RULES[rule].format(d=detail, x=f"{value - previous:+.3f}", v=_r(value)))
+        if rule == "booster" or rule == "caps":
+            out.append(_RULES[rule].format(d=detail, x=f"{value - previous:+.3f}"))
+        elif rule == "idiom":
+            out.append(_RULES[rule].format(d=detail, v=_r(value)))
+        else:  # the line depends on the rule and its word only: format each pair once
+            text = _FIXED.get((rule, detail))
+            if text is None:
+                if len(_FIXED) > 10_000:
+                    _FIXED.clear()
+                text = _FIXED[rule, detail] = _RULES[rule].format(d=detail)
+            out.append(text)
         previous = value
     return tuple(out)
+
+
+_FIXED: dict[tuple[str, str], str] = {}
 
 
 def _why(word: WordEvidence) -> str:
