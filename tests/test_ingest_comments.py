@@ -345,6 +345,23 @@ def test_read_comments_youtube_data_api_threads() -> None:
     assert list(frame["parent_id"].fillna("-")) == ["-", "a", "-"]
 
 
+@pytest.mark.parametrize(
+    "display, expected",
+    [
+        ("Great &amp; clear<br>Second line", "Great & clear\nSecond line"),
+        (
+            'See <a href="https://www.youtube.com/watch?v=x&amp;t=42">0:42</a> &quot;ok&quot;',
+            'See 0:42 "ok"',
+        ),
+        ("Plain words", "Plain words"),
+    ],
+)
+def test_read_comments_youtube_text_display_html_becomes_text(display: str, expected: str) -> None:
+    item = {"id": "z", "snippet": {"textDisplay": display, "authorDisplayName": "@v"}}
+    frame, _ = read_comments_bytes(json.dumps({"items": [item]}).encode(), "yt.json")
+    assert frame["text"].iloc[0] == expected
+
+
 def test_read_comments_youtube_comment_downloader_reply_parent() -> None:
     lines = [
         {

@@ -12,6 +12,7 @@ repeated id gets ``#2``, ``#3`` appended so ids stay unique (rows are never dedu
 from __future__ import annotations
 
 import functools
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -296,7 +297,7 @@ def _column(
     """The first non-blank value among the candidate columns, row by row."""
     result: pd.Series | None = None
     for cand in cands:
-        parts = [_text(raw[p], placeholders) for p in cand.split(JOIN)]
+        parts = [_text(raw[p], placeholders, html=_is_html(p)) for p in cand.split(JOIN)]
         value = parts[0]
         for part in parts[1:]:  # e.g. a Reddit submission: title, blank line, body
             value_blank, part_blank = blank(value), blank(part)
@@ -308,9 +309,28 @@ def _column(
     return result
 
 
-def _text(values: pd.Series, placeholders: frozenset[str]) -> pd.Series:
+def _text(values: pd.Series, placeholders: frozenset[str], *, html: bool = False) -> pd.Series:
     text = as_text(values)
+    if html:
+        text = _html_to_text(text)
     return text.mask(text.isin(placeholders)) if placeholders else text
+
+
+def _html_to_text(text: pd.Series) -> pd.Series:
+    """YouTube's ``textDisplay`` is HTML (``<br>``, links, ``&amp;``); the API returns the plain
+    ``textOriginal`` only to a comment's author, so most exports carry just this one."""
+    marked = text.str.contains(r"[<&]", regex=True).fillna(False).astype(bool)
+    if not marked.any():
+        return text
+    part = text[marked].str.replace(r"<br\s*/?>", "\n", regex=True, case=False)
+    part = part.str.replace(r"<[^>]+>", "", regex=True).map(html.unescape, na_action="ignore")
+    out = text.copy()
+    out[marked] = part.astype("string")
+    return out
+
+
+def _is_html(path: str) -> bool:
+    return norm(path).rsplit(".", 1)[-1] == "textdisplay"
 
 
 def _optional(
