@@ -33,7 +33,6 @@ _ANCHORS = frozenset(_TRIGGERS)
 _LEXICON_WORDS = frozenset(C.vader_lexicon())
 _LAST_BREAK = re.compile(r".*[,;:.!?]", re.S)  # a negation does not reach across these
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’")  # "" (end of text) is not in it
-_SENTENCE_OPENERS = frozenset(".!?:;\"“”'‘’(-–—*")
 _EMOTICON_CHARS = frozenset(":;=<")
 _EMOTICONS = frozenset(C.emoticon_valence())
 _PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
@@ -102,8 +101,8 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
         value = lexicon[word]
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
         for start in _positions(low, word):
-            if any(s <= start < e for s, e in covered) or _is_name(text, start):
-                continue  # a cue or a mention already, or "Barnes & Noble" inside a sentence
+            if any(s <= start < e for s, e in covered):
+                continue  # part of a cue or of a mention already
             parts.append(signed("valence", start, start + len(word), weight, low))
     if not text.isascii() or not _EMOTICON_CHARS.isdisjoint(text):
         parts.extend(_symbols(text, low))
@@ -216,16 +215,6 @@ def _symbols(text: str, low: str) -> list[Part]:
                 note = f"emoji: {description}"
                 parts.append(Part("valence", m.start(), m.end(), value * VALENCE_SCALE, note))
     return parts
-
-
-def _is_name(text: str, start: int) -> bool:
-    """A Titlecase word not at the start of a sentence reads as part of a name."""
-    if start == 0 or not text[start].isupper() or not text[start + 1 : start + 2].islower():
-        return False
-    i = start - 1
-    while i >= 0 and text[i].isspace():
-        i -= 1
-    return i >= 0 and text[i] not in _SENTENCE_OPENERS
 
 
 def _but_shift(low: str, parts: list[Part]) -> list[Part]:
