@@ -27,7 +27,7 @@ from analysis.stance.target import (
     target_patterns,
 )
 
-FAVOR_AT = 0.03  # |score| below this reads as neutral: a mention with no side-taking word
+FAVOR_AT = 0.0001  # any side left after weighing decides; neutral: no side-taking word, or a tie
 NEAR_CHARS = 40  # a word this close to a mention (about six words), same sentence, is about it
 NEAR, SAME_SENTENCE, OTHER_SENTENCE = 1.0, 0.7, 0.35  # how much a word counts by distance
 CONTEXT_FACTOR = 0.5  # reply/speaker/on-topic context without a mention: words count at half
