@@ -366,7 +366,7 @@ def _statements(
     keep = ~empty
     raw, text, rows, ids = raw[keep], text[keep], rows[keep], ids[keep]
     speaker = _optional(raw, chosen["speaker"], layout.placeholders)
-    if parsed.users:
+    if parsed.users and chosen["speaker"] == ["author_id"]:  # X API v2: ids -> @usernames
         speaker = speaker.map(lambda a: parsed.users.get(a, a), na_action="ignore").astype("string")
         report.mapping["speaker"] = "author_id -> includes.users.username"
     parent = _optional(raw, chosen["parent_id"])
