@@ -4,6 +4,11 @@ read_comments / read_comments_bytes   comment exports -> statement table + Impor
 load_article / article_from_text / article_from_html   the article a reaction is about
 fetch_url                             one page over http(s), refusing private addresses
 input_kind                            is a path or URL an article or a comment export?
+
+Comment layouts detected (``ImportReport.layout`` is the name plus the format): flat table (any
+text-like column), x-twitter api v2 / graphql / v1.1 / zeeschuimer / table, reddit pushshift,
+youtube data api / youtube-comment-downloader / youtube comments, facebook graph api / facebook
+comments, json records. Formats: CSV, TSV, JSON, JSONL/NDJSON, XLSX, Parquet, any of them gzipped.
 """
 
 from __future__ import annotations
