@@ -2,7 +2,19 @@
 
 Built from the :class:`~analysis.sentiment.vader_fast.Trace` of the very pass that computed the
 score, so the explanation cannot disagree with the number. ``to_json`` is what goes into the
-``sentiment_evidence`` column: compact, keys omitted when empty.
+``sentiment_evidence`` column: compact, keys omitted when empty::
+
+    {"words": [{"word": "fear", "at": 4, "lexicon": -2.2, "valence": -2.2,
+                "rules": ["negated by 'not' x-0.74", "'but' shift x1.5"],   # if any
+                "override": true}],                                          # project lexicon
+     "reason": "missing text (None)",                  # input not scored as given
+     "but_at": 3,                                      # token index of the first "but"
+     "caps_emphasis": true,                            # ALL-CAPS words got +/-0.733
+     "punctuation": {"!": 2, "?": 0, "amplifier": 0.584},
+     "emoji": [["\U0001f601", "beaming face with smiling eyes"]],
+     "sentences": [{"start": 0, "end": 31, "compound": 0.44}]}   # when > 1 sentence
+
+``at`` counts whitespace tokens; sentence spans are character offsets into the text scored.
 """
 
 from __future__ import annotations
@@ -95,7 +107,9 @@ class Explanation:
             out["reason"] = self.reason
         if self.but_index is not None:
             out["but_at"] = self.but_index
-        if self.caps_emphasis and any("ALL CAPS" in r for w in self.words for r in w.rules):
+        if self.caps_emphasis and any(
+            r.startswith("ALL CAPS") for w in self.words for r in w.rules
+        ):
             out["caps_emphasis"] = True
         if self.punctuation:
             out["punctuation"] = {
