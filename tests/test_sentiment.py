@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from analysis.sentiment import (
     add_sentiment,
     evaluate_sentiment,
 )
+from analysis.sentiment.analyzer import _pool_context
 
 
 @pytest.fixture(scope="module")
@@ -452,3 +455,15 @@ def test_analyzer_pickles_settings_not_cache() -> None:
     assert (copy.override, copy.positive, copy.negative) == ({"raid": -2.0}, 0.2, -0.3)
     assert copy.polarity_scores("the raid") == custom.polarity_scores("the raid")
     assert len(pickle.dumps(custom)) < 2000
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="start-method choice is Linux-specific")
+def test_pool_avoids_fork_in_threaded_parent() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _pool_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        thread.join()
