@@ -63,6 +63,8 @@ CASES = [
     ("Vale deserves a medal for this bill. Brilliant.", SENATOR, "favor", "Brilliant"),
     ("#NeverVale #Vale is done", SENATOR, "against", "#NeverVale"),
     ("#Vale2028 let's go", SENATOR, "favor", "#Vale2028"),
+    ("Watching the debate tonight #ValeIsAHero", SENATOR, "favor", "hashtag words: hero"),
+    ("Same old speech from him #ValeTheCoward", SENATOR, "against", "coward"),
     ("Vale's speech was pathetic and embarrassing.", SENATOR, "against", "pathetic"),
     ("Is the council's closure really a good idea?", BRIDGE, "against", "question"),
     ("Why should we support the council on this?", BRIDGE, "against", "question"),

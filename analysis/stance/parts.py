@@ -37,6 +37,7 @@ _EMOTICON_CHARS = frozenset(":;=<")
 _EMOTICONS = frozenset(C.emoticon_valence())
 _PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
 _HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # #TrumpIsALiar -> Trump Is A Liar
 _SENTENCE_END = re.compile(r"[.!?]+|\n")
 #: Question shapes that are nearly always rhetorical in argument.
 _RHETORICAL = re.compile(
@@ -96,6 +97,8 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
             if sign:
                 parts.append(Part("cue", m.start(), m.end(), sign * HASHTAG_WEIGHT, "hashtag"))
                 covered.append(m.span())
+            else:
+                parts.extend(_hashtag_words(text, m.start(), m.end()))
     lexicon = C.vader_lexicon()
     for word in _LEXICON_WORDS.intersection(words):
         value = lexicon[word]
@@ -132,6 +135,17 @@ def _questions(low: str, parts: list[Part]) -> list[Part]:
                 p = p._replace(weight=p.weight * QUESTION_FACTOR, note=note)
         out.append(p)
     return out
+
+
+def _hashtag_words(text: str, start: int, end: int) -> list[Part]:
+    """The valence words inside a camel-case hashtag (#DictatorDon, #TrumpIsGreat)."""
+    lexicon = C.vader_lexicon()
+    hits = [w for w in (w.lower() for w in _CAMEL.findall(text, start + 1, end)) if w in lexicon]
+    value = sum(lexicon[w] for w in hits)
+    if not value:
+        return []
+    weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+    return [Part("valence", start, end, weight, f"hashtag words: {', '.join(hits)}")]
 
 
 def sarcasm(low: str, words: set[str]) -> re.Match[str] | None:
