@@ -186,16 +186,31 @@ def _arrow_csv(data: bytes, names: list[str], sep: str) -> tuple[pd.DataFrame | 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    long_rows: list[Skip] = []
+    short = False
+
+    def invalid_row(row: Any) -> str:
+        nonlocal short
+        if row.actual_columns < row.expected_columns:
+            short = True  # pandas pads short rows with empty cells; pyarrow cannot
+            return "error"
+        long_rows.append(Skip(row.number, "malformed row", str(row.text)[:RAW_EXCERPT]))
+        return "skip"
+
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, invalid_row_handler=invalid_row
+            ),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None, []
-    return table.to_pandas(), []
+    if short:
+        return None, []
+    return table.to_pandas(), sorted(long_rows, key=lambda s: s.row or 0)
 
 
 def _pandas_csv(
