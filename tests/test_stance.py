@@ -524,3 +524,10 @@ def test_add_stance_deep_thread_without_recursion() -> None:
     out = add_stance(from_records(rows), BRIDGE)
     assert (out["stance_label"] == "favor").all()
     assert 0 < out["stance_score"].iloc[-1] < out["stance_score"].iloc[0]
+
+
+def test_score_stance_emphasis_strengthens_a_word() -> None:
+    plain = score_stance("Vale was bad today.", SENATOR)
+    loud = score_stance("Vale was very BAD today.", SENATOR)
+    assert plain.label == loud.label == "against"
+    assert loud.score < plain.score

@@ -20,6 +20,8 @@ HASHTAG_WEIGHT = 1.2  # #IStandWithX, #NeverX: as strong as a support/opposition
 NEGATION_FACTOR = -0.74  # VADER's N_SCALAR: a negated word flips and weakens
 BUT_BEFORE, BUT_AFTER = 0.5, 1.5  # VADER's weights around "but": the turn is what counts
 QUESTION_FACTOR = -0.5  # a rhetorical question implies the opposite of its words, weakly
+CAPS_BOOST = 0.733  # VADER's C_INCR, relative here: "DISGRACEFUL" among lower-case words
+BOOSTER = 0.293  # VADER's B_INCR: "very", "totally", "so" before a word
 NEG_LOOKBACK = 80  # characters searched back for a negator (covers the raised window)
 
 TOKEN = re.compile(r"[a-z][a-z'’]*")  # words of the lower-cased text
@@ -36,6 +38,10 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’")  # "" (end of text) is
 _EMOTICON_CHARS = frozenset(":;=<")
 _EMOTICONS = frozenset(C.emoticon_valence())
 _PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
+_BOOSTERS = frozenset(
+    "absolutely completely extremely incredibly really so totally truly utterly very deeply "
+    "entirely especially exceptionally hugely most particularly purely quite remarkably".split()
+)
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # #TrumpIsALiar -> Trump Is A Liar
 _SENTENCE_END = re.compile(r"[.!?]+|\n")
@@ -106,7 +112,9 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
         for start in _positions(low, word):
             if any(s <= start < e for s, e in covered):
                 continue  # part of a cue or of a mention already
-            parts.append(signed("valence", start, start + len(word), weight, low))
+            end = start + len(word)
+            boost = _emphasis(text, low, start, end)
+            parts.append(signed("valence", start, end, weight * boost, low))
     if not text.isascii() or not _EMOTICON_CHARS.isdisjoint(text):
         parts.extend(_symbols(text, low))
     if not _BUT_WORDS.isdisjoint(words):
@@ -135,6 +143,17 @@ def _questions(low: str, parts: list[Part]) -> list[Part]:
                 p = p._replace(weight=p.weight * QUESTION_FACTOR, note=note)
         out.append(p)
     return out
+
+
+def _emphasis(text: str, low: str, start: int, end: int) -> float:
+    """VADER's emphasis: a word in capitals amid lower case, or after a booster, counts more."""
+    boost = 1.0
+    if end - start > 1 and text[start:end].isupper() and not text.isupper():
+        boost += CAPS_BOOST
+    before = low[max(0, start - 12) : start].split()
+    if before and before[-1] in _BOOSTERS:
+        boost += BOOSTER
+    return boost
 
 
 def _hashtag_words(text: str, start: int, end: int) -> list[Part]:
