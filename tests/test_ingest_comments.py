@@ -456,6 +456,20 @@ def test_read_comments_json_containers(doc: object) -> None:
     assert list(frame["text"]) == ["alpha comment", "beta comment"]
 
 
+def test_read_comments_json_finds_nested_record_list() -> None:
+    doc = {"meta": {"count": 2}, "response": {"page": 1, "posts": [{"text": "a1"}, {"text": "b2"}]}}
+    frame, report = read_comments_bytes(json.dumps(doc).encode(), "api.json")
+    assert (
+        list(frame["text"]) == ["a1", "b2"] and "records read from response.posts" in report.notes
+    )
+
+
+def test_read_comments_json_single_object_is_one_record() -> None:
+    doc = {"text": "Just one comment", "entities": {"tags": [{"t": "x"}, {"t": "y"}]}}
+    frame, report = read_comments_bytes(json.dumps(doc).encode(), "one.json")
+    assert list(frame["text"]) == ["Just one comment"] and report.rows_read == 1
+
+
 def test_read_comments_json_array_non_objects_are_skips() -> None:
     frame, report = read_comments_bytes(b'[{"text": "ok"}, 3, "str", null]', "c.json")
     _balanced(frame, report)

@@ -414,7 +414,29 @@ def _locate_records(document: Any, parsed: Parsed) -> tuple[list[Any], str]:
     tweets = list(_graphql_tweets(document))
     if tweets:
         return tweets, "nested X GraphQL tweet results"
+    if not (_TEXT_KEYS & document.keys()):
+        found = _largest_object_list(document)
+        if found:
+            return found
     return [document], ""
+
+
+def _largest_object_list(document: dict[str, Any]) -> tuple[list[Any], str] | None:
+    """The longest list of objects within a few levels, e.g. ``{"response": {"posts": [...]}}``."""
+    best: tuple[list[Any], str] | None = None
+    level: list[tuple[str, Any]] = [("", document)]
+    for _depth in range(4):
+        following: list[tuple[str, Any]] = []
+        for prefix, node in level:
+            for key, value in node.items():
+                path = f"{prefix}{key}"
+                if isinstance(value, dict):
+                    following.append((path + ".", value))
+                elif isinstance(value, list) and value and isinstance(value[0], dict):
+                    if best is None or len(value) > len(best[0]):
+                        best = (value, path)
+        level = following
+    return best
 
 
 def _graphql_tweets(node: Any, depth: int = 0) -> Any:
