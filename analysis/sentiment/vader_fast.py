@@ -43,8 +43,9 @@ _PHRASE_STARTS = frozenset(k[0] for k in (*SPECIAL_CASES, *BOOSTER_PHRASES))
 _SO_THIS = ("so", "this")
 _OR_NOR = ("or", "nor")
 _PUNCT = string.punctuation
-#: The token cache is cleared past this size so a stream of unique tokens cannot exhaust memory.
-_CACHE_LIMIT = 1_000_000
+#: The token cache is cleared past this size (~60 MB) so a stream of unique tokens cannot exhaust
+#: memory; real comment exports have far fewer distinct raw tokens.
+_CACHE_LIMIT = 200_000
 #: Above this many valence words the ``but`` rule uses heaps instead of ``list.index`` (linear).
 _BUT_INDEX_LIMIT = 64
 
