@@ -114,6 +114,27 @@ def test_read_comments_ragged_rows_are_counted_skips() -> None:
     assert report.skipped_by_reason == {"malformed row": 1}
 
 
+def test_read_comments_nested_parquet_detects_graphql_tweets(tmp_path: Path) -> None:
+    tweets = pd.DataFrame(
+        [
+            {
+                "rest_id": "1",
+                "legacy": {
+                    "full_text": "Parquet tweet",
+                    "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+                },
+                "core": {"user_results": {"result": {"legacy": {"screen_name": "pq"}}}},
+            },
+        ]
+    )
+    path = tmp_path / "tweets.parquet"
+    tweets.to_parquet(path)
+    frame, report = read_comments(path)
+    _balanced(frame, report)
+    assert report.layout == "x-twitter graphql parquet"
+    assert list(frame["speaker"]) == ["pq"] and list(frame["text"]) == ["Parquet tweet"]
+
+
 def test_read_comments_xlsx_and_parquet(tmp_path: Path) -> None:
     table = pd.DataFrame(
         {

@@ -109,6 +109,13 @@ def read_comments_bytes(
     source = PurePath(name).name or "upload"
     named = (mapping or ColumnMapping()).by_field()
     parsed = parse_bytes(data, source, max_bytes=max_bytes, slimmer=_slimmer(named, source))
+    if parsed.frame is not None and _nested(parsed.frame):
+        # struct columns: address them by dotted path, as in JSON
+        parsed.records = [
+            {str(k): v for k, v in r.items()} for r in parsed.frame.to_dict("records")
+        ]
+        parsed.frame = None
+        parsed.notes.append("nested columns read as records (dotted paths reach inside)")
     if parsed.records is not None:
         raw, layout, chosen = _from_records(parsed, named, source)
     else:
@@ -125,6 +132,16 @@ def read_comments_bytes(
     frame = _statements(raw, chosen, layout, parsed, report, source=source, platform=platform)
     report.statements = len(frame)
     return frame, report
+
+
+def _nested(frame: pd.DataFrame) -> bool:
+    """Parquet struct columns arrive as dicts; the record path can read inside them."""
+    head = frame.head(20)
+    return any(
+        head[c].map(lambda v: isinstance(v, dict)).any()
+        for c in head.columns
+        if head[c].dtype == object
+    )
 
 
 def _layout_name(layout: Layout, parsed: Parsed) -> str:
