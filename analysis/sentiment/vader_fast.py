@@ -38,8 +38,10 @@ SPECIAL_CASES: dict[tuple[str, ...], float] = {
 BOOSTER_PHRASES: dict[tuple[str, ...], float] = {
     tuple(k.split(" ")): v for k, v in _vs.BOOSTER_DICT.items() if " " in k
 }
-#: First words of every multi-word key: the idiom check is skipped unless a neighbour is one.
+#: First words and first word pairs of every multi-word key: the idiom check is skipped unless
+#: a neighbour starts one ("the", "to" and "kind" are common; "the shit", "kind of" are not).
 _PHRASE_STARTS = frozenset(k[0] for k in (*SPECIAL_CASES, *BOOSTER_PHRASES))
+_PHRASE_PAIRS = frozenset(k[:2] for k in (*SPECIAL_CASES, *BOOSTER_PHRASES))
 _SO_THIS = ("so", "this")
 _OR_NOR = ("or", "nor")
 _PUNCT = string.punctuation
@@ -339,6 +341,14 @@ def _near(
 def _idioms(valence: float, infos: list[TokenInfo], i: int, n: int, trace: Trace | None) -> float:
     """vaderSentiment._special_idioms_check: idioms replace the valence, "kind of" etc. add."""
     l0, l1, l2, l3 = infos[i].lower, infos[i - 1].lower, infos[i - 2].lower, infos[i - 3].lower
+    pairs = _PHRASE_PAIRS
+    if not (
+        (l1, l0) in pairs
+        or (l2, l1) in pairs
+        or (l3, l2) in pairs
+        or (n - 1 > i and (l0, infos[i + 1].lower) in pairs)
+    ):
+        return valence  # no idiom or booster phrase can start at any position checked below
     for seq in ((l1, l0), (l2, l1, l0), (l2, l1), (l3, l2, l1), (l3, l2)):
         if seq in SPECIAL_CASES:
             valence = SPECIAL_CASES[seq]
