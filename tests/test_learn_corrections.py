@@ -16,6 +16,7 @@ from analysis.learn import (
     apply_corrections,
     corrected_mask,
     corrections_path,
+    labelled_statements,
     load_corrections,
     read_corrections,
     save_corrections,
@@ -189,3 +190,33 @@ def test_apply_sentiment_correction_keeps_vader_numbers_whatever_the_target() ->
     assert out.loc[0, "sentiment_compound"] == 0.7
     assert out.loc[0, "stance_label"] == "favor"
     assert corrected_mask(out, field="sentiment").tolist() == [True, False, False]
+
+
+def test_labelled_statements_gives_training_records_for_the_target() -> None:
+    fixes = [
+        Correction("against", TARGET, statement_id="a2"),
+        Correction("favor", "trams", statement_id="a1"),  # other target
+        Correction("favor", TARGET, text="The lanes saved my mornings."),  # not in the table
+        Correction("against", TARGET, text="The council will review the lanes in May."),  # in it
+        Correction("negative", field="sentiment", statement_id="a1"),
+    ]
+    assert labelled_statements(_table(), fixes, target="The New Bus Lanes") == [
+        {
+            "text": "Nobody asked us before painting the road red.",
+            "label": "against",
+            "speaker": None,
+            "speaker_role": "public",
+        },
+        {
+            "text": "The council will review the lanes in May.",
+            "label": "against",
+            "speaker": None,
+            "speaker_role": "official",
+        },
+        {
+            "text": "The lanes saved my mornings.",
+            "label": "favor",
+            "speaker": None,
+            "speaker_role": None,
+        },
+    ]

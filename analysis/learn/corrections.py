@@ -99,7 +99,7 @@ def make_correction(item: object, *, where: str = "correction") -> Correction:
 
 
 def _opt_str(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
     return text or None
@@ -285,3 +285,39 @@ def correction_marker(raw: object) -> dict[str, Any] | None:
         if isinstance(item, dict) and item.get("kind") == "correction":
             return item
     return None
+
+
+def labelled_statements(
+    frame: pd.DataFrame, corrections: Sequence[Correction], *, target: str
+) -> list[dict[str, Any]]:
+    """Training records ``{text, label, speaker, speaker_role}`` from the stance corrections.
+
+    Rows of ``frame`` with a correction for ``target`` come first (table order); then corrections
+    made by text that match no row (imported from elsewhere) with their own text.
+    """
+    gold = matching(frame, corrections, target=target, field="stance")
+    records = []
+    for row in gold[gold.notna()].index:
+        speaker, role = frame.at[row, "speaker"], frame.at[row, "speaker_role"]
+        records.append(
+            {
+                "text": str(frame.at[row, "text"]),
+                "label": str(gold[row]),
+                "speaker": _opt_str(speaker),
+                "speaker_role": _opt_str(role),
+            }
+        )
+    seen = {text_hash(t) for t in frame["text"].dropna().astype(str)}
+    wanted = same_target(target)
+    for c in merge_corrections(corrections):
+        if (
+            c.field == "stance"
+            and c.text
+            and same_target(c.target) == wanted
+            and c.statement_id is None
+        ):
+            if text_hash(c.text) not in seen:
+                records.append(
+                    {"text": c.text, "label": c.label, "speaker": None, "speaker_role": None}
+                )
+    return records
