@@ -21,6 +21,7 @@ from analysis.stance import (
     StanceResult,
     Target,
     add_stance,
+    attach,
     evaluate_stance,
     score_stance,
 )
@@ -531,3 +532,11 @@ def test_score_stance_emphasis_strengthens_a_word() -> None:
     loud = score_stance("Vale was very BAD today.", SENATOR)
     assert plain.label == loud.label == "against"
     assert loud.score < plain.score
+
+
+def test_add_stance_same_result_with_a_tiny_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.concat([_frame()] * 3, ignore_index=True)  # repeated texts hit the cache
+    frame["statement_id"] = [f"s{i}" for i in range(len(frame))]
+    expected = add_stance(frame, BRIDGE)
+    monkeypatch.setattr(attach, "CACHE_SIZE", 1)
+    pd.testing.assert_frame_equal(add_stance(frame, BRIDGE), expected)

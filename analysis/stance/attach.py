@@ -1,15 +1,21 @@
 """Fill the stance columns of a statement table: compute per row, then attach to a new frame.
 
-Replies: a statement whose ``parent_id`` is the ``statement_id`` of another row of the same frame
-and that names neither the target nor an opponent is read in its thread's context (see
-:func:`analysis.stance.score.score_stance`, ``parent``). Parents are scored before their replies;
-a cycle of parent ids is broken and the rows in it are read on their own.
+Replies: a statement whose ``parent_id`` is the ``statement_id`` (or, when given, the export's
+own id) of another row of the same frame and that names neither the target nor an opponent is
+read in its thread's context (see :func:`analysis.stance.score.score_stance`, ``parent``).
+Parents are scored before their replies; a cycle of parent ids is broken and the rows in it are
+read on their own.
+
+Memory stays proportional to the output: each row keeps its label, score and evidence JSON;
+full results are kept only for rows that have replies, and repeated texts are scored once
+through a bounded cache.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -20,7 +26,29 @@ from analysis.stance.target import Target
 
 STAGE = "stance"
 REPORT_EVERY = 10_000  # rows between progress calls: cheap for 1M rows, lively for the UI
+CACHE_SIZE = 100_000  # repeated (text, speaker, role) scored once; bounded for 1M-row inputs
 _MENTION_KINDS = frozenset({"target", "opponent"})
+
+Key = tuple[str | None, str | None, str | None]  # text, speaker, speaker_role
+
+
+@dataclass
+class StanceColumns:
+    """The three stance columns as plain lists, row order."""
+
+    labels: list[str] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+    def append(self, result: StanceResult) -> None:
+        self.labels.append(result.label)
+        self.scores.append(result.score)
+        self.evidence.append(json.dumps(result.evidence, ensure_ascii=False))
+
+    def put(self, i: int, result: StanceResult) -> None:
+        self.labels[i] = result.label
+        self.scores[i] = result.score
+        self.evidence[i] = json.dumps(result.evidence, ensure_ascii=False)
 
 
 def add_stance(
@@ -51,17 +79,13 @@ def add_stance(
             stance_score=pd.Series(pd.NA, index=frame.index, dtype="Float64"),
             stance_evidence=pd.Series(pd.NA, index=frame.index, dtype="string"),
         )
-    results = compute_stance(
+    columns = compute_stance(
         frame, target, progress=progress or silent, on_topic=on_topic, original_ids=original_ids
     )
     return frame.assign(
-        stance_label=pd.Series([r.label for r in results], index=frame.index, dtype="string"),
-        stance_score=pd.Series([r.score for r in results], index=frame.index, dtype="Float64"),
-        stance_evidence=pd.Series(
-            [json.dumps(r.evidence, ensure_ascii=False) for r in results],
-            index=frame.index,
-            dtype="string",
-        ),
+        stance_label=pd.Series(columns.labels, index=frame.index, dtype="string"),
+        stance_score=pd.Series(columns.scores, index=frame.index, dtype="Float64"),
+        stance_evidence=pd.Series(columns.evidence, index=frame.index, dtype="string"),
     )
 
 
@@ -72,40 +96,58 @@ def compute_stance(
     progress: Progress,
     on_topic: bool = False,
     original_ids: Sequence[str | None] | None = None,
-) -> list[StanceResult]:
-    """One result per row, in row order; repeated (text, speaker, role) are scored once."""
-    texts = _column(frame, "text")
-    speakers = _column(frame, "speaker")
-    roles = _column(frame, "speaker_role")
-    total = len(texts)
-    cache: dict[tuple[str | None, str | None, str | None], StanceResult] = {}
-    results: list[StanceResult] = []
-    for i, key in enumerate(zip(texts, speakers, roles, strict=True)):
-        if key not in cache:
-            cache[key] = score_stance(
-                key[0], target, speaker=key[1], speaker_role=key[2], on_topic=on_topic
-            )
-        results.append(cache[key])
+) -> StanceColumns:
+    """The stance columns of ``frame``, replies read in their thread."""
+    texts, speakers = _column(frame, "text"), _column(frame, "speaker")
+    keys: list[Key] = list(zip(texts, speakers, _column(frame, "speaker_role"), strict=True))
+    links = _links(frame, original_ids)
+    parents = {p for p in links if p is not None}
+
+    def score(i: int, parent: StanceResult | None = None) -> StanceResult:
+        text, speaker, role = keys[i]
+        return score_stance(
+            text, target, speaker=speaker, speaker_role=role, parent=parent, on_topic=on_topic
+        )
+
+    columns = StanceColumns()
+    kept: dict[int, StanceResult] = {}  # full results of rows that have replies
+    named: dict[int, bool] = {}  # replies: do they name the target or an opponent themselves?
+    cache: dict[Key, StanceResult] = {}
+    total = len(keys)
+    for i, key in enumerate(keys):
+        result = cache.get(key)
+        if result is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            result = cache[key] = score(i)
+        columns.append(result)
+        if i in parents:
+            kept[i] = result
+        if links[i] is not None:
+            named[i] = any(e["kind"] in _MENTION_KINDS for e in result.evidence)
         if (i + 1) % REPORT_EVERY == 0:
             progress(STAGE, i + 1, total, 0)
-    parents = _column(frame, "parent_id")
-    if any(parents):
-        index = _id_index(_column(frame, "statement_id"), original_ids)
-        links = [index.get(_bare(p)) if p else None for p in parents]
 
-        def rescore(i: int, parent: StanceResult) -> StanceResult:
-            return score_stance(
-                texts[i],
-                target,
-                speaker=speakers[i],
-                speaker_role=roles[i],
-                parent=parent,
-                on_topic=on_topic,
-            )
+    def rescore(i: int, parent: int) -> None:
+        if named[i]:
+            return  # the reply names the target or an opponent itself
+        result = score(i, kept[parent])
+        columns.put(i, result)
+        if i in parents:
+            kept[i] = result
 
-        _thread(results, links, rescore)
+    _thread(links, rescore)
     progress(STAGE, total, total, 0)
-    return results
+    return columns
+
+
+def _links(frame: pd.DataFrame, original_ids: Sequence[str | None] | None) -> list[int | None]:
+    """Row of each row's parent (None: a root, or a parent not in the table)."""
+    parents = _column(frame, "parent_id")
+    if not any(parents):
+        return [None] * len(parents)
+    index = _id_index(_column(frame, "statement_id"), original_ids)
+    return [index.get(_bare(p)) if p else None for p in parents]
 
 
 def _id_index(
@@ -130,29 +172,25 @@ def _bare(identifier: str) -> str:
     return identifier[3:] if identifier[:3] in ("t1_", "t3_") else identifier
 
 
-def _thread(
-    results: list[StanceResult],
-    links: list[int | None],
-    rescore: Callable[[int, StanceResult], StanceResult],
-) -> None:
-    """Rescore replies that name nothing, parents first, in place in ``results``.
+def _thread(links: list[int | None], rescore: Callable[[int, int], None]) -> None:
+    """Call ``rescore(reply, parent)`` for every reply, parents before their replies.
 
-    ``links[i]`` is the row of row i's parent (None for a root or a parent not in the table).
+    Walks up each chain to a done ancestor, a root or a cycle, without recursion (threads can
+    be thousands deep); a row whose parent sits in a cycle with it is left as read alone.
     """
     done: set[int] = set()
-    for first in range(len(results)):
+    for first in range(len(links)):
         chain: list[int] = []
         seen: set[int] = set()
         i: int | None = first
         while i is not None and i not in done and i not in seen:
-            chain.append(i)  # walk up to a scored ancestor, a root or a cycle (no recursion)
+            chain.append(i)
             seen.add(i)
             i = links[i]
         for i in reversed(chain):
             parent = links[i]
-            named = any(e["kind"] in _MENTION_KINDS for e in results[i].evidence)
-            if parent is not None and parent in done and parent != i and not named:
-                results[i] = rescore(i, results[parent])
+            if parent is not None and parent in done and parent != i:
+                rescore(i, parent)
             done.add(i)
 
 
