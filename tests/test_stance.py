@@ -540,3 +540,15 @@ def test_add_stance_same_result_with_a_tiny_cache(monkeypatch: pytest.MonkeyPatc
     expected = add_stance(frame, BRIDGE)
     monkeypatch.setattr(attach, "CACHE_SIZE", 1)
     pd.testing.assert_frame_equal(add_stance(frame, BRIDGE), expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected_you",
+    [
+        ("@SenVale you were brilliant at the hearing.", True),  # addressed to the target
+        ("Honestly you were brilliant, @SenVale.", False),  # not addressed by a leading handle
+    ],
+)
+def test_score_stance_addressee_is_you(text: str, expected_you: bool) -> None:
+    mentions = [e["text"] for e in score_stance(text, SENATOR).evidence if e["kind"] == "target"]
+    assert ("you" in mentions) is expected_you

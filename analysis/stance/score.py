@@ -36,6 +36,7 @@ MAX_EVIDENCE = 12  # keep evidence readable and outputs small on long texts
 OUT_OF_TEXT = -1  # start/end of evidence that is not a span of the text (speaker, reply, reason)
 OFFICIAL_ROLES = frozenset({"official", "organization"})
 
+_YOU = re.compile(r"\b(?:you|your|you're|youre|yourself)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
 _AGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.AGREE_CUES) + r")(?!\w)", re.I)
 _DISAGREE_RE = re.compile(r"^\W*(?:" + "|".join(C.DISAGREE_CUES) + r")(?!\w)", re.I)
@@ -199,7 +200,11 @@ def _mentions(text: str, low: str, target: Target) -> list[Mention]:
         for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
             if not any(s < end and start < e for s, e, _ in found):
                 found.append((start, end, is_opp))
-    return sorted(found)
+    found.sort()
+    if found and text.startswith("@") and found[0][0] == 0:
+        # Addressed to the target or an opponent by @handle: "you" is that addressee.
+        found = sorted([*found, *((*m.span(), found[0][2]) for m in _YOU.finditer(low))])
+    return found
 
 
 def _speaker_part(
