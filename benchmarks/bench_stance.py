@@ -69,7 +69,8 @@ def main() -> None:
             base = max(base, rate(vader.polarity_scores, items, 1))
             ours = max(ours, rate(lambda t: score_stance(t, TARGET), items, 1))
         print(
-            f"{name}: score_stance {ours:,.0f} texts/s; vader polarity_scores {base:,.0f}/s; ratio {ours / base:.2f}"
+            f"{name}: score_stance {ours:,.0f} texts/s; "
+            f"vader polarity_scores {base:,.0f}/s; ratio {ours / base:.2f}"
         )
     items = texts(n, 18, seed=1)
     frame = from_records(
@@ -80,7 +81,8 @@ def main() -> None:
     out = add_stance(frame, TARGET)
     seconds = time.perf_counter() - start
     print(
-        f"add_stance on {len(frame):,} short rows: {len(frame) / seconds:,.0f} rows/s (incl. JSON evidence)"
+        f"add_stance on {len(frame):,} short rows: {len(frame) / seconds:,.0f} rows/s "
+        "(incl. JSON evidence)"
     )
     assert len(out) == len(frame) and isinstance(out, pd.DataFrame)
 

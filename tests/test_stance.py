@@ -201,7 +201,8 @@ def test_score_stance_is_not_sentiment() -> None:
 def test_target_parse_cleans_names(
     text: str, aliases: object, opponents: object, expected: Target
 ) -> None:
-    assert Target.parse(text, aliases=aliases, opponents=opponents) == expected  # type: ignore[arg-type]
+    parsed = Target.parse(text, aliases=aliases, opponents=opponents)  # type: ignore[arg-type]
+    assert parsed == expected
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])

@@ -71,7 +71,8 @@ def add_stance(
         on_topic: read every statement as being about the target even when it names nothing
             (see :func:`analysis.stance.score.score_stance`).
         original_ids: the export's own comment ids, one per row, when ``parent_id`` holds
-            those rather than statement ids (Reddit's ``t1_``/``t3_`` prefixes are ignored).
+            those rather than statement ids (Reddit's ``t1_``/``t3_`` prefixes are ignored);
+            defaults to the table's ``original_id`` column.
     """
     if target is None:
         return frame.assign(
@@ -146,6 +147,8 @@ def _links(frame: pd.DataFrame, original_ids: Sequence[str | None] | None) -> li
     parents = _column(frame, "parent_id")
     if not any(parents):
         return [None] * len(parents)
+    if original_ids is None and "original_id" in frame:
+        original_ids = _column(frame, "original_id")
     index = _id_index(_column(frame, "statement_id"), original_ids)
     return [index.get(_bare(p)) if p else None for p in parents]
 

@@ -134,7 +134,8 @@ NEGATORS: frozenset[str] = frozenset(
     "not no never none nothing nobody nowhere neither nor without cannot cant can't "
     "dont don't doesnt doesn't didnt didn't isnt isn't arent aren't wasnt wasn't werent weren't "
     "wont won't wouldnt wouldn't shouldnt shouldn't couldnt couldn't havent haven't hasnt hasn't "
-    "hadnt hadn't aint ain't mustnt mustn't neednt needn't hardly rarely seldom stop stopped".split()
+    "hadnt hadn't aint ain't mustnt mustn't neednt needn't hardly rarely seldom "
+    "stop stopped".split()
 )
 NEGATION_WINDOW = 3  # tokens before a cue or valence word that can negate it (VADER looks 3 back)
 RAISED_NEGATION_WINDOW = 8  # "don't think ... is a disgrace": a negated belief verb reaches further
@@ -172,6 +173,24 @@ EMOJI_CUES: dict[str, tuple[float, str]] = {
     "🤬": (-2.5, "face with symbols on mouth: anger"),
     "🙄": (-1.0, "face with rolling eyes: scorn"),
 }
+
+#: Question shapes that are nearly always rhetorical in argument ("Why would anyone ...?").
+RHETORICAL_QUESTIONS: tuple[str, ...] = (
+    r"why (?:would|should|do|does|is|are|on earth)",
+    r"how (?:can|could|dare|is (?:it|this))",
+    r"who (?:needs|cares|would|in their right)",
+    r"what(?:'s| is) the point",
+    r"since when",
+    r"really",
+    r"seriously",
+    r"(?:is|are|was|does|do|did|would|could|should)n['’]?t",
+)
+
+#: Words that strengthen the next word (VADER's booster idea, a short list).
+BOOSTERS: frozenset[str] = frozenset(
+    "absolutely completely extremely incredibly really so totally truly utterly very deeply "
+    "entirely especially exceptionally hugely most particularly purely quite remarkably".split()
+)
 
 #: In a reply: agreeing or disagreeing with the parent statement.
 AGREE_CUES: tuple[str, ...] = (

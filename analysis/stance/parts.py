@@ -38,19 +38,10 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’")  # "" (end of text) is
 _EMOTICON_CHARS = frozenset(":;=<")
 _EMOTICONS = frozenset(C.emoticon_valence())
 _PICTOGRAPH = re.compile(r"[^\x00-\u1fff]")  # emoji and other symbols above U+2000
-_BOOSTERS = frozenset(
-    "absolutely completely extremely incredibly really so totally truly utterly very deeply "
-    "entirely especially exceptionally hugely most particularly purely quite remarkably".split()
-)
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # #TrumpIsALiar -> Trump Is A Liar
 _SENTENCE_END = re.compile(r"[.!?]+|\n")
-#: Question shapes that are nearly always rhetorical in argument.
-_RHETORICAL = re.compile(
-    r"\b(?:why (?:would|should|do|does|is|are|on earth)|how (?:can|could|dare|is (?:it|this))"
-    r"|who (?:needs|cares|would|in their right)|what(?:'s| is) the point|since when"
-    r"|really|seriously|(?:is|are|was|does|do|did|would|could|should)n['’]?t)\b"
-)
+_RHETORICAL = re.compile(r"\b(?:" + "|".join(C.RHETORICAL_QUESTIONS) + r")\b")
 _BUT_WORDS = frozenset({"but", "however", "yet"})
 _BUT = re.compile(r"\b(?:but|however|yet)\b")
 # No leading look-behind: it would stop the regex engine from skipping ahead by first letter.
@@ -129,7 +120,8 @@ def _questions(low: str, parts: list[Part]) -> list[Part]:
 
     "Why would anyone call this a success?" argues it is not one (Ilie 1994: a rhetorical
     question asserts the opposite polarity of its answer). Only question shapes that are
-    nearly always rhetorical in argument (``RHETORICAL``) flip, weakened as a negation is.
+    nearly always rhetorical in argument (``cues.RHETORICAL_QUESTIONS``) flip, weakened as a
+    negation is.
     """
     out = []
     for p in parts:
@@ -151,7 +143,7 @@ def _emphasis(text: str, low: str, start: int, end: int) -> float:
     if end - start > 1 and text[start:end].isupper() and not text.isupper():
         boost += CAPS_BOOST
     before = low[max(0, start - 12) : start].split()
-    if before and before[-1] in _BOOSTERS:
+    if before and before[-1] in C.BOOSTERS:
         boost += BOOSTER
     return boost
 
