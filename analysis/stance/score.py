@@ -210,7 +210,7 @@ def _mentions(text: str, low: str, target: Target) -> list[Mention]:
 def _speaker_part(
     speaker: str | None, role: str | None, target: Target
 ) -> tuple[dict[str, object], float] | None:
-    """The target's own official or organisation speaks for it: a favor prior (opponent: against)."""
+    """The target's own official or organisation speaks for it: favor prior (opponent: against)."""
     if role not in OFFICIAL_ROLES or not speaker:
         return None
     name = speaker_is_target(speaker, target)
