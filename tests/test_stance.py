@@ -67,6 +67,8 @@ CASES = [
     ("Watching the debate tonight #ValeIsAHero", SENATOR, "favor", "hashtag words: hero"),
     ("Same old speech from him #ValeTheCoward", SENATOR, "against", "coward"),
     ("Vale's speech was pathetic and embarrassing.", SENATOR, "against", "pathetic"),
+    ("Vale is a spineless hypocrite.", SENATOR, "against", "hypocrite"),  # not in VADER
+    ("Vale is principled and genuine.", SENATOR, "favor", "principled"),
     ("Is the council's closure really a good idea?", BRIDGE, "against", "question"),
     ("Why should we support the council on this?", BRIDGE, "against", "question"),
     ("Vale on the news again 👏👏", SENATOR, "favor", "clapping"),

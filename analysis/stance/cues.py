@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 STANCE_VERSION = "stance_cues.en.v1"
-LEXICON_VERSION = "vader==3.3.2 lexicon"
+LEXICON_VERSION = "vader==3.3.2 lexicon + stance_cues.en.v1 STANCE_LEXICON"
 
 # Each cue: (anchor words, pattern, weight). The pattern is only tried when one of its anchor
 # words (exact lower-cased tokens) occurs in the text: one set intersection instead of running
@@ -238,12 +238,47 @@ COMMON_WORDS: frozenset[str] = frozenset(
 )
 
 
+#: Words that judge a person or a policy but are missing from VADER's lexicon (same −4..4 scale).
+STANCE_LEXICON: dict[str, float] = {
+    "creepy": -2.0,
+    "monster": -2.5,
+    "hypocrite": -2.2,
+    "hypocritical": -2.0,
+    "inept": -2.0,
+    "senile": -1.8,
+    "unfit": -2.0,
+    "dictator": -2.2,
+    "tyrant": -2.5,
+    "bigot": -2.5,
+    "sexist": -2.2,
+    "thug": -2.2,
+    "spineless": -2.0,
+    "sleazy": -2.2,
+    "slimy": -2.0,
+    "extremist": -1.8,
+    "unhinged": -2.0,
+    "deranged": -2.2,
+    "qualified": 1.2,
+    "decent": 1.5,
+    "principled": 1.8,
+    "genius": 2.0,
+    "patriot": 1.5,
+    "patriotic": 1.5,
+    "experienced": 1.0,
+    "reliable": 1.5,
+    "authentic": 1.3,
+    "genuine": 1.5,
+    "empathy": 1.5,
+}
+
+
 @cache
 def vader_lexicon() -> dict[str, float]:
-    """VADER's word valences (−4..4), read once from the installed vaderSentiment."""
+    """VADER's word valences (−4..4) plus ``STANCE_LEXICON``, read once."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     lexicon: dict[str, float] = dict(SentimentIntensityAnalyzer().lexicon)
+    lexicon.update(STANCE_LEXICON)
     return {w: v for w, v in lexicon.items() if w not in VALENCE_SKIP}
 
 
