@@ -11,7 +11,9 @@ Target: ≤ 0.5 s per interaction after the first load.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -108,7 +110,7 @@ def timed(action: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 def interaction(dataset: Dataset, chosen: filters.Filters, page: str) -> dict[str, float]:
     """Server time of one rerun of ``page`` after a filter change, by step."""
     out: dict[str, float] = {}
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     texts = dataset.statements["text"]
     view = filters.apply(dataset.view, chosen, text=texts)
     out["filter"] = time.perf_counter() - began
@@ -132,6 +134,7 @@ def interaction(dataset: Dataset, chosen: filters.Filters, page: str) -> dict[st
         out["json_kb"] = (
             len(pio.to_json(fig, validate=False)) + len(table.head(1000).to_json())
         ) / 1024
+    out["cpu"] = time.process_time() - cpu
     out["total"] = time.perf_counter() - began
     return out
 
@@ -162,7 +165,8 @@ def main() -> int:
     args = parser.parse_args()
 
     began = time.perf_counter()
-    cache = OUT / f"statements_{args.rows}.parquet"
+    layout = hashlib.sha1(" ".join(schema.COLUMNS).encode()).hexdigest()[:8]
+    cache = OUT / f"statements_{args.rows}_{layout}.parquet"  # regenerated when the schema changes
     if cache.is_file():
         statements = schema.validate(pd.read_parquet(cache))
         print(f"read {len(statements):,} generated statements from {cache}")
@@ -189,18 +193,20 @@ def main() -> int:
         ("text 'parking'", filters.Filters(query="parking"), "statements"),
         ("role = public", filters.Filters(roles=("public",)), "speakers"),
     ]
-    worst = 0.0
-    print(f"\n{'interaction':<22}{'page':<12}{'total s':>9}  steps")
+    worst = worst_cpu = 0.0
+    print(f"\n{'interaction':<22}{'page':<12}{'wall s':>8}{'cpu s':>8}  steps (wall s)")
     for name, chosen, page in cases:
         runs = [interaction(dataset, chosen, page) for _ in range(3)]
         best = min(runs, key=lambda r: r["total"])
-        worst = max(worst, statistics.median(r["total"] for r in runs))
+        wall = statistics.median(r["total"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        worst, worst_cpu = max(worst, wall), max(worst_cpu, cpu)
         steps = ", ".join(
             f"{k} {v:.3f}" if k != "json_kb" else f"{v:,.0f} KB sent"
             for k, v in best.items()
-            if k != "total"
+            if k not in ("total", "cpu")
         )
-        print(f"{name:<22}{page:<12}{statistics.median(r['total'] for r in runs):>9.3f}  {steps}")
+        print(f"{name:<22}{page:<12}{wall:>8.3f}{cpu:>8.3f}  {steps}")
 
     ours, _ = timed(lambda: interaction(dataset, filters.Filters(roles=("public",)), "overview"))
     naive, _ = timed(lambda: naive_overview(statements, "public"), repeat=1)
@@ -215,7 +221,12 @@ def main() -> int:
         f"{str_mask * 1000:.1f} ms ({str_mask / cat_mask:.1f}x)"
     )
     verdict = "meets" if worst <= TARGET_SECONDS else "MISSES"
-    print(f"\nworst median interaction {worst:.3f} s: {verdict} the {TARGET_SECONDS} s target")
+    load = os.getloadavg()[0]
+    print(
+        f"\nworst median interaction: wall {worst:.3f} s, cpu {worst_cpu:.3f} s "
+        f"(load average {load:.1f} on {os.cpu_count()} cores; wall > cpu means waiting for a core)"
+    )
+    print(f"wall time {verdict} the {TARGET_SECONDS} s target")
     return 0
 
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -94,15 +95,7 @@ def speakers(view: pd.DataFrame) -> pd.DataFrame:
 
 def main_roles(view: pd.DataFrame) -> pd.Series:
     """speaker -> the role most of their statements carry."""
-    pairs = view.groupby(["speaker", "speaker_role"], observed=True).size()
-    if pairs.empty:
-        return pd.Series(dtype="object")
-    top = pairs.sort_values(ascending=False, kind="stable").reset_index()
-    top = top.drop_duplicates("speaker")
-    return pd.Series(
-        top["speaker_role"].astype("object").to_numpy(),
-        index=top["speaker"].astype("object").to_numpy(),
-    )
+    return aggregate.dominant(view, by="speaker", column="speaker_role")
 
 
 def speaker_figure(view: pd.DataFrame, *, n: int = 15) -> go.Figure:
@@ -133,8 +126,31 @@ def page_of(view: pd.DataFrame, *, sort: str, page: int, size: int) -> tuple[pd.
     if order is None:
         return view.iloc[(page - 1) * size : page * size], pages
     column, ascending = order
-    ranked = view[column].sort_values(ascending=ascending, na_position="last", kind="stable")
-    return view.loc[ranked.index[(page - 1) * size : page * size]], pages
+    positions = _ranked(view[column], ascending, page * size)[(page - 1) * size :]
+    return view.iloc[positions], pages
+
+
+def _ranked(column: pd.Series, ascending: bool, k: int) -> np.ndarray[Any, Any]:
+    """Positions of the first ``k`` rows in sort order (missing last, ties by position).
+
+    ``argpartition`` finds them in linear time; a full sort of a million rows per page turn
+    costs about 0.4 s.
+    """
+    if column.dtype.kind == "M":
+        values = column.to_numpy(dtype="datetime64[ns]").view("int64").astype("float64")
+        values[column.isna().to_numpy()] = np.nan
+    else:
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+    keys = values if ascending else -values
+    keys = np.where(np.isnan(keys), np.inf, keys)
+    k = min(k, len(keys))
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
+    head = np.argpartition(keys, k - 1)[:k] if k < len(keys) else np.arange(len(keys))
+    cut = keys[head].max()
+    head = np.flatnonzero(keys <= cut) if np.isfinite(cut) else head  # keep every tie
+    order = np.lexsort((head, keys[head]))
+    return head[order][:k]
 
 
 def _share(part: int, total: int) -> float:

@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -281,3 +282,55 @@ def test_evidence_spans_keep_offsets() -> None:
 def test_top_evidence_rejects_unknown_kind(small: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="sentiment"):
         aggregate.top_evidence(small, kind="emotion")
+
+
+def test_dominant_role_per_speaker() -> None:
+    records = [
+        _row(1, "official", 0.1, "favor", speaker="Ortiz"),
+        _row(2, "official", 0.1, "favor", speaker="Ortiz"),
+        _row(3, "public", 0.1, "favor", speaker="Ortiz"),
+        _row(4, "public", 0.1, "favor", speaker="elm_1"),
+        _row(5, "expert", 0.1, "favor", speaker=None),
+    ]
+    out = aggregate.dominant(schema.from_records(records))
+    assert out.to_dict() == {"Ortiz": "official", "elm_1": "public"}
+
+
+def test_by_time_rejects_calendar_frequencies(small: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="fixed length"):
+        aggregate.by_time(small, freq="MS")
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_summarize_matches_a_plain_groupby(categorical: bool) -> None:
+    """The bincount implementation against pandas' own groupby on a seeded random table."""
+    rng = np.random.default_rng(5)
+    n = 2000
+    roles = rng.choice(["official", "public", "expert"], n)
+    labels = rng.choice(["favor", "against", "neutral", None], n)
+    frame = pd.DataFrame(
+        {
+            "speaker_role": roles,
+            "speaker": rng.choice(["a", "b", "c", "d", None], n),
+            "sentiment_compound": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(-1, 1, n)),
+            "stance_score": rng.uniform(-1, 1, n),
+            "stance_label": labels,
+        }
+    )
+    if categorical:
+        frame = frame.astype({"speaker_role": "category", "speaker": "category"})
+    out = aggregate.summarize(frame, ["speaker_role", "speaker"])
+    plain = frame.dropna(subset=["speaker"]).astype({"speaker_role": object, "speaker": object})
+    grouped = plain.groupby(["speaker_role", "speaker"])
+    expected = grouped.agg(
+        statements=("stance_score", "size"),
+        mean_sentiment=("sentiment_compound", "mean"),
+        mean_stance=("stance_score", "mean"),
+    )
+    got = out.set_index(["speaker_role", "speaker"]).loc[expected.index]
+    assert got["statements"].tolist() == expected["statements"].tolist()
+    np.testing.assert_allclose(got["mean_sentiment"], expected["mean_sentiment"])
+    np.testing.assert_allclose(got["mean_stance"], expected["mean_stance"])
+    favor = plain[plain["stance_label"] == "favor"].groupby(["speaker_role", "speaker"]).size()
+    assert got["favor"].tolist() == favor.reindex(expected.index, fill_value=0).tolist()
+    assert len(out) == len(expected)

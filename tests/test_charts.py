@@ -135,7 +135,7 @@ def test_timeline_without_times_is_empty_not_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "hours, expected", [(0, "h"), (24 * 6, "h"), (24 * 30, "D"), (24 * 200, "W")]
+    "hours, expected", [(0, "h"), (24 * 6, "h"), (24 * 30, "D"), (24 * 200, "7D")]
 )
 def test_pick_frequency(hours: int, expected: str) -> None:
     times = pd.to_datetime(["2026-01-01T00:00Z", "2026-01-01T00:00Z"], utc=True)

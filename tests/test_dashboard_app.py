@@ -67,6 +67,12 @@ def _go(at: AppTest, page: str) -> AppTest:
 def test_every_page_renders_on_the_sample(app: AppTest) -> None:
     assert _metric(app, "Statements") == f"{_statements(app):,}"
     assert len(app.get("plotly_chart")) >= 4
+    app.toggle(key="show_gap_detail").set_value(True)
+    app.toggle(key="show_evidence_words").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) >= 5
+    evidence = [d.value for d in app.dataframe if "term" in d.value.columns]
+    assert len(evidence) == 2 and all(len(t) > 0 for t in evidence)
     for page in SCREENS:
         _go(app, page)
         assert app.title[0].value == Path(page).stem.capitalize()

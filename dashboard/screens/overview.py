@@ -76,19 +76,22 @@ else:
 
 st.plotly_chart(model.figures["timeline"], key="fig_timeline")
 
-with st.expander("Official − public gap in detail"):
+# Computed only when asked for: an expander's body runs even while it is closed.
+st.divider()
+if st.toggle("Official − public gap per day", key="show_gap_detail"):
     st.dataframe(model.gap, hide_index=True, key="gap_table")
-    st.plotly_chart(views.gap_figure(view), key="fig_gap_by_day")
-
-with st.expander("Words that drove the scores, by role"):
+    st.plotly_chart(
+        sidebar.remembered("gap_by_day", dataset, views.gap_figure), key="fig_gap_by_day"
+    )
+if st.toggle("Words that drove the scores, by role", key="show_evidence_words"):
     a, b = st.columns(2)
-    a.markdown("**VADER words**")
+    a.markdown("**VADER words** (valence from the lexicon)")
     a.dataframe(
         views.top_evidence(view, dataset.statements, "sentiment"),
         hide_index=True,
         key="top_sentiment",
     )
-    b.markdown("**Stance cues and mentions**")
+    b.markdown("**Stance cues and mentions** (weight toward the target)")
     b.dataframe(
         views.top_evidence(view, dataset.statements, "stance"), hide_index=True, key="top_stance"
     )
