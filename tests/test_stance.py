@@ -48,7 +48,7 @@ CASES = [
     ("Defund the council's pet projects and fix the roads.", BRIDGE, "against", "Defund"),
     ("Mayor Okafor should be fired over the bridge closure.", BRIDGE, "against", "should be fired"),
     ("Lock them up, the whole council lied to us.", BRIDGE, "against", "Lock them up"),
-    ("I do not support the council's closure at all.", BRIDGE, "against", "support"),
+    ("I do not support the council's closure at all.", BRIDGE, "against", "flips 'support'"),
     ("I don't think the council is a disgrace, they did fine.", BRIDGE, "favor", "disgrace"),
     ("The Bridge Preservation Society is a disgrace.", BRIDGE, "favor", "disgrace"),
     ("I stand with the Bridge Preservation Society.", BRIDGE, "against", "stand with"),

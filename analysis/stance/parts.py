@@ -58,6 +58,7 @@ class Part(NamedTuple):
     end: int
     weight: float
     note: str
+    negator: tuple[int, int] | None = None  # span of the word that flipped it
 
 
 def lower(text: str) -> str:
@@ -177,17 +178,19 @@ def signed(kind: str, start: int, end: int, weight: float, low: str) -> Part:
     """
     begin = max(0, start - NEG_LOOKBACK)
     clause = _LAST_BREAK.match(low, begin, start)
-    words = TOKEN.findall(low, clause.end() if clause else begin, start)
+    words = list(TOKEN.finditer(low, clause.end() if clause else begin, start))
     if clause is None and begin:
         words = words[1:]  # the window may cut a word in half
     last = len(words) - 1
     for back in range(min(last + 1, C.RAISED_NEGATION_WINDOW)):
-        word = words[last - back]
+        word = words[last - back].group()
         if word in C.NEGATORS or word.endswith(("n't", "n’t")):
             near = back < C.NEGATION_WINDOW
-            raised = back > 0 and words[last - back + 1] in C.BELIEF_VERBS
+            raised = back > 0 and words[last - back + 1].group() in C.BELIEF_VERBS
             if near or raised:
-                return Part(kind, start, end, weight * NEGATION_FACTOR, f"negated by '{word}'")
+                note = f"negated by '{word}'"
+                span = words[last - back].span()
+                return Part(kind, start, end, weight * NEGATION_FACTOR, note, span)
             break
     return Part(kind, start, end, weight, "")
 

@@ -158,6 +158,10 @@ def _read_parts(
             total += weight
     weighed.sort(key=lambda p: -abs(p[1]))
     for part, weight, note in sorted(weighed[:MAX_EVIDENCE], key=lambda p: p[0].start):
+        if part.negator is not None:
+            start, end = part.negator
+            flips = f"flips '{text[part.start : part.end]}'"
+            evidence.append(_ev("negation", text[start:end], start, end, 0.0, flips))
         evidence.append(
             _ev(part.kind, text[part.start : part.end], part.start, part.end, weight, note)
         )
