@@ -178,6 +178,7 @@ def main() -> int:
     load, dataset = timed(lambda: Dataset(statements, origin="benchmark"), repeat=1)
     print(f"first load (view, filter choices, date bounds): {load:.2f} s")
 
+    interaction(Dataset(statements.head(1000)), filters.Filters(), "overview")  # warm imports
     cases = [
         ("no filter", filters.Filters(), "overview"),
         ("role = public", filters.Filters(roles=("public",)), "overview"),

@@ -38,6 +38,7 @@ MAX_MARKERS = 200  # official statements marked on the timeline
 WEBGL_FROM = 2_000  # above this many points the scatter uses WebGL (scattergl)
 HOVER_CHARS = 160
 _GRID = "#ececec"
+_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}
 _WRAP = re.compile(r".{1,60}(?:\s|$)|\S+")  # hover lines of about 60 characters
 FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
 
@@ -111,6 +112,7 @@ def fig_stance_by_role(frame: pd.DataFrame) -> go.Figure:
         xaxis={"range": [0, 100], "ticksuffix": "%"},
         yaxis={"autorange": "reversed"},
         barmode="stack",
+        legend={**_LEGEND, "traceorder": "normal"},
     )
 
 
@@ -418,7 +420,7 @@ def _figure(
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        "legend": _LEGEND,
         "hoverlabel": {"align": "left"},
         "xaxis": {"title": {"text": x}, **grid, **(xaxis or {})},
         "yaxis": {"title": {"text": y}, **grid, **(yaxis or {})},
