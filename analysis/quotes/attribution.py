@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from typing import NamedTuple
 
+from analysis.quotes.roles import role_from_words
 from analysis.quotes.rules import LISTENER_CUES, PRONOUNS, REPORTING_VERBS, WEAK_CUES
 from analysis.quotes.spans import DOUBLE_OPEN, SINGLE_OPEN, Span
 
@@ -47,6 +48,7 @@ _ON_SOCIAL = re.compile(
     r"(?:people|users?|commenters?|posters?|followers?)\s+on\s+(?:social\s+media|\w+)\s*$",
     re.I,
 )
+_UNNAMED_HEADS = frozenset("a an one another some several many other the".split())
 _COLON_SPEAKER = re.compile(r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s*:\s*$")
 
 
@@ -337,11 +339,22 @@ def after_quote(
 
 
 def before_quote(
-    text: str, span: Span, lo: int, cues: Cues, prev_close: int | None
+    text: str,
+    span: Span,
+    lo: int,
+    cues: Cues,
+    prev_close: int | None,
+    *,
+    reach_back: bool = False,
 ) -> Attribution | None:
-    """Attribution in the words that lead into the quote: Igo said: “…” / said Smith, “…”."""
+    """Attribution in the words that lead into the quote: Igo said: “…” / said Smith, “…”.
+
+    The cue must follow the previous quote of the sentence; with ``reach_back`` (that quote is
+    a quoted name inside the sentence) the speaker may stand before it.
+    """
     a = sentence_start(text, lo, span.open_mark)
-    middle = prev_close is not None and prev_close >= a
+    sentence = a
+    middle = prev_close is not None and prev_close >= a and not reach_back
     if prev_close is not None and prev_close >= a:
         a = prev_close + 1
     b = span.open_mark
@@ -363,11 +376,41 @@ def before_quote(
         if mention is not None and not _inverted_speaker(text, mention, b):
             mention = None
     if mention is None:
-        mention = mention_before(text, a, cue.start())
+        mention = mention_before(text, sentence if reach_back else a, cue.start())
     if mention is None:
         return None
     s, e = min(mention.start, cue.start()), max(mention.end, cue.end())
     return Attribution(text[s:e], s, e, cue.group(), mention, "middle" if middle else "before")
+
+
+def _colon_intro(text: str, a: int, colon: int) -> Attribution | None:
+    """``A third reply summed up the mood:`` then a quote-only paragraph: the subject speaks.
+
+    Without a cue verb the subject must say who it is: a name, or an unnamed phrase whose
+    words carry a role ("a third reply", "one angry resident"); "The rules are:" is no speaker.
+    """
+    mention = subject_of(text, a, colon)
+    if mention is None:
+        return None
+    words = mention.text.split()
+    first = words[0]
+    named = first[:1].isupper() and first.lower() not in _UNNAMED_HEADS and len(words) <= 4
+    if named and len(words) == 1:  # one capitalised word: a name only if used mid-sentence too
+        named = re.search(r"[a-z,] " + re.escape(first) + r"\b", text) is not None
+    if not named and not (first.lower() in _UNNAMED_HEADS and _has_role_word(mention.text)):
+        return None
+    return Attribution(
+        text[mention.start : colon + 1],
+        mention.start,
+        colon + 1,
+        ":",
+        mention,
+        "previous paragraph",
+    )
+
+
+def _has_role_word(phrase: str) -> bool:
+    return role_from_words(phrase, "description") is not None
 
 
 def previous_paragraph(text: str, para: tuple[int, int], cues: Cues) -> Attribution | None:
@@ -379,7 +422,7 @@ def previous_paragraph(text: str, para: tuple[int, int], cues: Cues) -> Attribut
     cands = list(cues.finditer(text, last, hi))
     strong = [c for c in cands if " ".join(c.group().lower().split()) not in WEAK_CUES]
     if not strong:
-        return None
+        return _colon_intro(text, last, last + len(body) - 1) if ends_colon else None
     cue = strong[-1] if ends_colon else strong[0]
     if any(ch in text[cue.end() : hi] for ch in _OPENERS):
         return None

@@ -118,9 +118,11 @@ def _attribute(
     lo = paras[span.first_paragraph][0]
     hi = paras[span.paragraph][1]
     prev_close = prev.close_mark if prev and prev.paragraph == span.first_paragraph else None
+    # the “Keep Elm Open” petition, said …: the speaker may sit before a quoted name
+    reach_back = prev is not None and _phrase_in_sentence(text, prev)
     next_open = nxt.open_mark if nxt and nxt.first_paragraph == span.paragraph else None
     lead = _char_before(text, lo, span.open_mark)
-    before = before_quote(text, span, lo, cues, prev_close)
+    before = before_quote(text, span, lo, cues, prev_close, reach_back=reach_back)
     if before is not None and lead == ":":
         return before
     after = after_quote(text, span, hi, cues, next_open)
@@ -212,6 +214,17 @@ def _kind(
     if led_in and not lead and _whole_paragraph(text, paras, span):
         return "statement"  # a quoted paragraph of its own: a statement even without a cue
     return "partial"
+
+
+def _phrase_in_sentence(text: str, span: Span) -> bool:
+    """A short quoted name or title that the sentence runs on through (not a statement)."""
+    if span.close_mark is None or text[span.end - 1 : span.end] in {",", ".", "!", "?", "…"}:
+        return False
+    after = text[span.close_mark + 1 : span.close_mark + 3].lstrip()
+    if not after or not (after[0].isalnum()):
+        return False  # “…,” or “….” ends the quote: the words after belong to an attribution
+    raw = text[span.start : span.end]
+    return len(_WORDS.findall(raw)) < 4 or _title_like(raw)
 
 
 def _whole_paragraph(text: str, paras: list[tuple[int, int]], span: Span) -> bool:

@@ -9,14 +9,32 @@ from __future__ import annotations
 
 import re
 
-from analysis.quotes.rules import OFFICIAL_ORG_WORDS, ORG_WORDS, ROLE_CUES
+from analysis.quotes.rules import (
+    BODY_TITLES,
+    BUSINESS_MODIFIERS,
+    BUSINESS_NOUNS,
+    OFFICE_PHRASES,
+    OFFICIAL_ORG_WORDS,
+    ORG_WORDS,
+    PRIVATE_LIFE_VERBS,
+    RESEARCH_BODIES,
+    ROLE_CUES,
+)
 
 _WORD = re.compile(r"[A-Za-z][\w.\-]*")
-_CUE_ROLE = {word: role for role, words in ROLE_CUES.items() for word in words}
+_CUE_ROLE = {word: role for role, words in ROLE_CUES.items() for word in words} | BODY_TITLES
 _SPOKES = frozenset(
     {"spokesperson", "spokesman", "spokeswoman", "representative", "representatives"}
 )
 _HEAD_STOP = frozenset({"at", "for", "of", "with", "from", "in", "who", "which", "on"})
+_OFFICE = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(OFFICE_PHRASES, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+_OFFICIAL_BODY = OFFICIAL_ORG_WORDS | frozenset("fbi pentagon statehouse city-hall white".split())
+_ORG_BODY = ORG_WORDS | ROLE_CUES["organization"]
+_OWNING = frozenset("own owns owned run runs ran manage manages managed opened".split())
+_PLACES = frozenset("city county state house street town village".split())
 
 Evidence = dict[str, object]
 
@@ -26,6 +44,7 @@ _SOCIAL = re.compile(r"social\s+media|social\s+network(?:s|ing)?", re.I)
 
 def _words(text: str) -> list[str]:
     text = _SOCIAL.sub("social-media", text)  # "people on social media" is the public, not media
+    text = _OFFICE.sub(lambda m: OFFICE_PHRASES[m.group().lower()], text)
     return [
         w.lower().rstrip(".") if not w.endswith(".") or len(w) > 4 else w.lower()
         for w in _WORD.findall(text)
@@ -35,6 +54,8 @@ def _words(text: str) -> list[str]:
 def role_from_words(text: str, rule: str) -> tuple[str, Evidence] | None:
     """The role named by the head of ``text`` (a title or an appositive), or None."""
     words = _words(text)
+    if words[:1] in (["who"], ["whose"]):
+        return _relative_clause(words, rule)
     head: list[str] = []
     for k, w in enumerate(words):
         if w in _HEAD_STOP and head:
@@ -49,16 +70,60 @@ def _decide(head: list[str], rule: str, rest: str) -> tuple[str, Evidence] | Non
     if not hits:
         return None
     cue = hits[-1]
-    role = _CUE_ROLE[cue]
-    if cue in _SPOKES:
-        body = set(rest.split()) | set(head)
-        role = "official" if body & (OFFICIAL_ORG_WORDS | ROLE_CUES["official"]) else "organization"
-        return role, {
-            "cue": cue,
-            "rule": "spokesperson of "
-            + ("an official body" if role == "official" else "an organisation"),
-        }
-    return role, {"cue": cue, "rule": rule}
+    if cue in BODY_TITLES:
+        return _body_title(cue, head, rest, rule)
+    return _CUE_ROLE[cue] or "unknown", {"cue": cue, "rule": rule}
+
+
+def _body_title(cue: str, head: list[str], rest: str, rule: str) -> tuple[str, Evidence] | None:
+    """A director, manager or spokesperson takes the role of the body it serves."""
+    body = (set(rest.split()) | set(head)) - {cue}
+    if cue == "director" and body & RESEARCH_BODIES:
+        role, why = "expert", "of a research body"
+    elif body & _OFFICIAL_BODY:
+        role, why = "official", "of an official body"
+    elif body & (_ORG_BODY | BUSINESS_MODIFIERS):
+        role, why = "organization", "of an organisation"
+    else:
+        default = BODY_TITLES[cue]
+        if default is None:
+            return None
+        role, why = default, "title"
+    kind = "spokesperson" if cue in _SPOKES else cue
+    return role, {"cue": cue, "rule": f"{kind} {why}" if why != "title" else rule}
+
+
+def _relative_clause(words: list[str], rule: str) -> tuple[str, Evidence] | None:
+    """ "who is a professor" -> expert; "who has run a bakery since 2004" -> public.
+
+    A private-life verb (owns, runs, lives, works) makes a member of the public unless the
+    clause names a body ("who works for the city's water department" -> official).
+    """
+    head: list[str] = []
+    for k, w in enumerate(words[1:], start=1):
+        if w in _HEAD_STOP:
+            found = _decide(head, rule, " ".join(words[k + 1 :]))
+            if found:
+                return found
+            break
+        head.append(w)
+    else:
+        found = _decide(head, rule, "")
+        if found:
+            return found
+    verbs = [w for w in words[1:6] if w in PRIVATE_LIFE_VERBS]
+    if not verbs:
+        return None
+    at = words.index(verbs[0])
+    if verbs[0] in _OWNING and not BUSINESS_NOUNS & set(words[at + 1 : at + 4]):
+        return None  # "who runs the campaign's effort": not a private business
+    clause = " ".join(words[: at + 3])
+    bodies = set(words[at + 1 : at + 7]) - _PLACES  # "who has lived in the city": a place
+    if bodies & OFFICIAL_ORG_WORDS:
+        return "official", {"cue": clause, "rule": "relative clause: works for a public body"}
+    if bodies & ORG_WORDS:
+        return "organization", {"cue": clause, "rule": "relative clause: works for an organisation"}
+    return "public", {"cue": clause, "rule": "relative clause: private life"}
 
 
 def institution_role(name: str) -> tuple[str, Evidence]:

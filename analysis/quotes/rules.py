@@ -56,6 +56,12 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
         congress senate statehouse county city-hall state-department authorities council
         general attorney-general republican democrat democratic gop
+        alderman alderwoman alderperson councilmember councilmembers assemblyman assemblywoman
+        assemblymember legislators treasurer comptroller auditor clerk magistrate justice
+        marshal constable inspector ranger firefighter premier chancellor mp envoy consul
+        undersecretary regulator regulators supervisor district-attorney city-attorney
+        county-attorney state-attorney us-attorney u.s.-attorney parliament legislature
+        police-chief fire-chief press-secretary city-manager county-manager
         """.split()
     ),
     "organization": frozenset(
@@ -63,14 +69,15 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         company firm group union organization organisation association foundation
         campaign party committee coalition nonprofit charity corporation ceo executive
         chair chairman chairwoman founder manager aide advocate advocates spokesperson spokesman
-        spokeswoman representatives club
+        spokeswoman representatives club alliance federation society league chamber
+        coalition institute business-group trade-group lobby lobbyist lobbyists
         """.split()
     ),
     "expert": frozenset(
         """
         professor prof. expert experts analyst analysts researcher researchers economist
         scientist scholar historian lecturer academic specialist pollster strategist
-        consultant fellow
+        consultant fellow physician epidemiologist lawyer lawyers attorney attorneys
         """.split()
     ),
     "public": frozenset(
@@ -79,6 +86,13 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         protester protesters parent parents neighbor neighbour citizen citizens fan fans
         customer customers bystander witness attendee attendees follower followers poster
         viewer viewers reader readers local locals student students social-media people
+        reply replies comment comments person owner owners shopkeeper shopkeepers shopper
+        shoppers baker farmer farmers driver drivers commuter commuters worker workers
+        employee employees nurse nurses teacher teachers homeowner homeowners tenant tenants
+        landlord retiree retirees mother father mom dad grandmother
+        grandfather patient patients passenger passengers cyclist cyclists pedestrian
+        pedestrians volunteer volunteers neighbors neighbours caller callers listener
+        listeners audience-member shop-owner business-owner store-owner
         """.split()
     ),
     "media": frozenset(
@@ -90,6 +104,76 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         """.split()
     ),
 }
+
+#: Titles whose role follows the body served ("city manager" official, "campaign manager"
+#: organisation); the value is the role when no body is named (None: the title alone does
+#: not decide, so other words about the person may).
+BODY_TITLES: dict[str, str | None] = {
+    "director": "official",
+    "manager": None,
+    "chair": None,
+    "chairman": None,
+    "chairwoman": None,
+    "chairperson": None,
+    "president": "official",
+    "secretary": "official",
+    "administrator": "official",
+    "spokesperson": "organization",
+    "spokesman": "organization",
+    "spokeswoman": "organization",
+    "representative": "official",
+    "representatives": "official",
+}
+
+#: Bodies that make a director a scholar ("director of the Potsdam Institute").
+RESEARCH_BODIES = frozenset(
+    "university college institute institution center centre laboratory lab think-tank".split()
+)
+
+#: Modifiers that put a body-dependent title in a business ("executive director").
+BUSINESS_MODIFIERS = frozenset("executive managing creative artistic marketing sales".split())
+
+#: Two-word public offices read as one word ("district attorney" -> "district-attorney").
+OFFICE_PHRASES: dict[str, str] = {
+    "district attorney": "district-attorney",
+    "city attorney": "city-attorney",
+    "county attorney": "county-attorney",
+    "state's attorney": "state-attorney",
+    "state attorney": "state-attorney",
+    "u.s. attorney": "u.s.-attorney",
+    "us attorney": "us-attorney",
+    "attorney general": "attorney-general",
+    "police chief": "police-chief",
+    "fire chief": "fire-chief",
+    "press secretary": "press-secretary",
+    "city manager": "city-manager",
+    "county manager": "county-manager",
+    "shop owner": "shop-owner",
+    "business owner": "business-owner",
+    "store owner": "store-owner",
+    "audience member": "audience-member",
+}
+
+#: Nouns for what a member of the public writes online ("a third reply", "one post").
+COMMENT_NOUNS = frozenset("reply replies comment comments post posts tweet tweets".split())
+
+#: A relative clause about private life ("who has run a bakery since 2004"): a member of the
+#: public, unless the clause names a body (then that body's role).
+PRIVATE_LIFE_VERBS = frozenset(
+    """
+    own owns owned run runs ran manage manages managed live lives lived grew raised rent
+    rents rented moved shop shops drive drives drove commute commutes work works worked
+    farm farms farmed teach teaches taught volunteer volunteers opened
+    """.split()
+)
+
+#: What a private owner runs ("who has run a bakery"); run/own/manage need one of these.
+BUSINESS_NOUNS = frozenset(
+    """
+    shop shops store stores bakery restaurant cafe café bar pub business businesses farm
+    salon garage diner pharmacy bookshop bookstore boutique hotel motel deli grocery
+    """.split()
+)
 
 #: Words naming a written text that speaks for its author ("the note read").
 DOCUMENT_NOUNS = frozenset(
@@ -108,7 +192,10 @@ TITLE_WORDS = frozenset(
     superintendent professor prof. dr. mr. mrs. ms. miss sir dame lord lady director
     spokesman spokeswoman spokesperson nominee candidate republican democratic democrat
     presidential general attorney gen. state us u.s. federal city county press member
-    council board
+    council board councilmember alderman alderwoman alderperson assemblyman assemblywoman
+    assemblymember councilman councilwoman councillor manager district prosecutor treasurer
+    comptroller auditor clerk magistrate chancellor premier envoy administrator chair
+    chairman chairwoman chairperson supervisor legislator lawmaker trooper
     """.split()
 )
 
@@ -119,7 +206,19 @@ ORG_WORDS = frozenset(
     college institute foundation association union company corporation inc. group news
     times post journal press network county city state house senate congress court
     administration government commission bureau board church school hospital gazette
-    herald tribune magazine radio
+    herald tribune magazine radio alliance coalition federation society league center centre
+    chamber authority parliament legislature assembly ministry llc ltd
+    """.split()
+)
+
+#: Nouns that make "the union", "the company" an institution speaking (never a person).
+INSTITUTION_NOUNS = frozenset(
+    """
+    department police office agency ministry council committee campaign party university
+    college institute foundation association union company corporation group commission
+    bureau board church school hospital alliance coalition federation society league
+    chamber authority parliament legislature assembly government administration firm
+    organization organisation nonprofit charity club district court city county state
     """.split()
 )
 
@@ -127,7 +226,8 @@ ORG_WORDS = frozenset(
 OFFICIAL_ORG_WORDS = frozenset(
     """
     department police office agency ministry council county city state house senate
-    congress court administration government commission bureau
+    congress court administration government commission bureau authority parliament
+    legislature assembly district township borough municipality cabinet embassy army navy
     """.split()
 )
 
@@ -150,8 +250,9 @@ UNNAMED_OPENERS = frozenset({"a", "an", "one", "another", "some", "several", "ma
 
 VERSIONS: dict[str, str] = {
     "reporting_verbs": "reporting_verbs.en.v1",
-    "role_cues": "role_cues.en.v1",
+    "role_cues": "role_cues.en.v2",
     "document_nouns": "document_nouns.en.v1",
-    "title_words": "title_words.en.v1",
+    "title_words": "title_words.en.v2",
+    "institution_nouns": "institution_nouns.en.v1",
     "quote_marks": "quote_marks.v1",
 }

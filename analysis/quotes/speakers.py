@@ -16,7 +16,10 @@ from typing import NamedTuple
 from analysis.quotes.attribution import Mention
 from analysis.quotes.roles import Evidence, institution_role, role_from_words
 from analysis.quotes.rules import (
+    BODY_TITLES,
+    COMMENT_NOUNS,
     DOCUMENT_NOUNS,
+    INSTITUTION_NOUNS,
     NON_NAME_WORDS,
     ORG_WORDS,
     PRONOUNS,
@@ -26,7 +29,10 @@ from analysis.quotes.rules import (
 )
 
 _RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
-_APPOSITIVE = re.compile(r",\s+((?:a|an|the|who is|who was)\s+[^,.;:“”\"]{3,120})")
+_APPOSITIVE = re.compile(
+    r",\s+(?:\d{1,3},\s+)?"  # an age first: "Rosa Delgado, 54, a baker"
+    r"((?:a|an|the|who|whose|his|her|their|now|then|former|longtime|local)\s+[^,.;:“”\"]{3,120})"
+)
 _TAG_RULE = "party-state tag"
 _PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
 _POSSESSIVE = ("’s", "'s", "’", "'")
@@ -178,8 +184,8 @@ def build_registry(text: str) -> Registry:
     return reg
 
 
-_ROLE_WORDS = frozenset().union(*ROLE_CUES.values())
-_CHAIN = _ROLE_WORDS | TITLE_WORDS
+_ROLE_WORDS = frozenset().union(*ROLE_CUES.values()) | frozenset(BODY_TITLES)
+_CHAIN = (_ROLE_WORDS | TITLE_WORDS) - COMMENT_NOUNS - {"person"}  # "for comment Ann Lee"
 
 
 def _note_titles(
@@ -239,12 +245,17 @@ class Resolver:
         if re.match(r"(?:one|some|many|two|several|another|most)\s+of\s+", low):
             return self._unnamed(mention, self._antecedent_role(mention.start))
         head = _strip_possessive(words[-1]).lower()
+        if head in COMMENT_NOUNS and words[0].lower() in UNNAMED_OPENERS:
+            cue: Evidence = {"cue": head, "rule": "a comment from a member of the public"}
+            return self._unnamed(mention, ("public", cue), hint_first=True)  # "a third reply"
         if head in DOCUMENT_NOUNS:
             return self._document(mention, words)
         titles, name = split_name(words)
         capital = [t for t in name if t[:1].isupper() and t.lower() not in NON_NAME_WORDS]
         if capital and name[0][:1].isupper():
             return self._named(mention, titles, name)
+        if low.startswith("the ") and head in INSTITUTION_NOUNS and len(words) <= 4:
+            return self._institution(mention, head)
         if low.startswith("the ") and len(words) <= 3:
             found = self._by_title(words[-1].lower(), mention.start)
             if found is not None:
@@ -299,6 +310,13 @@ class Resolver:
                 return found
         return "unknown", {"rule": "no role words near the name"}
 
+    def _institution(self, mention: Mention, head: str) -> Resolved:
+        """``the union``/``the city council``: the last named body of that kind, else the noun."""
+        owner = self.registry.last_org(mention.start, head)
+        name = owner or _strip_possessive(mention.text)
+        role, ev = institution_role(owner or " ".join(mention.text.split()[1:]))
+        return Resolved(name, role, {**ev, "mention": mention.text}, False)
+
     def _by_title(self, title: str, pos: int) -> Resolved | None:
         for off, word, name in reversed(self.registry.titles):
             if off < pos and word == title:
@@ -314,6 +332,8 @@ class Resolver:
                 owner = self.registry.last_org(mention.start, base.lower()) or (
                     base if base[:1].isupper() else None
                 )
+                if owner is None and base.lower() in INSTITUTION_NOUNS:
+                    owner = "the " + base.lower()  # "the department's note": no name given
                 if owner:
                     break
         owner = owner or self.registry.last_org(mention.start)
@@ -336,9 +356,16 @@ class Resolver:
             return "public", {"cue": hits[-1], "rule": "group the speaker belongs to"}
         return None
 
-    def _unnamed(self, mention: Mention, hint: tuple[str, Evidence] | None) -> Resolved:
+    def _unnamed(
+        self, mention: Mention, hint: tuple[str, Evidence] | None, *, hint_first: bool = False
+    ) -> Resolved:
+        """A numbered unnamed speaker; ``hint_first``: the hint decides before the mention's words."""
         low = mention.text.lower()
-        found = role_from_words(mention.text + " " + mention.appositive, "description")
+        found = (
+            None
+            if hint_first and hint
+            else role_from_words(mention.text + " " + mention.appositive, "description")
+        )
         first = low.split()[0]
         if found is None and hint is None and first == "another" and self.last_unnamed:
             prev = self.last_unnamed[1]
