@@ -3,7 +3,8 @@
 Baseline in the same run: one VADER ``polarity_scores`` call per text (what a naive
 "stance = sign of sentiment" would cost), so the ratio says what stance costs relative to it.
 Texts are generated from our own word lists (no evaluation data), short (~100 chars) and long
-(~600 chars). Each figure is the best of several interleaved rounds (the machine is shared). Run:
+(~600 chars). add_stance runs on n and 10·n rows (a third of them replies) to show rows/s hold as tables
+grow. Each figure is the best of several interleaved rounds (the machine is shared). Run:
 ``.venv/bin/python benchmarks/bench_stance.py [n_short] [rounds]``.
 """
 
@@ -72,19 +73,29 @@ def main() -> None:
             f"{name}: score_stance {ours:,.0f} texts/s; "
             f"vader polarity_scores {base:,.0f}/s; ratio {ours / base:.2f}"
         )
-    items = texts(n, 18, seed=1)
-    frame = from_records(
-        {"statement_id": str(i), "source": "bench", "source_kind": "comment", "text": t}
-        for i, t in enumerate(items)
+    for size in (n, 10 * n):  # rows/s should hold as the table grows (cost linear in rows)
+        frame = table(size)
+        best = float("inf")
+        for _ in range(max(1, rounds // 2)):
+            start = time.perf_counter()
+            out = add_stance(frame, TARGET)
+            best = min(best, time.perf_counter() - start)
+        assert len(out) == len(frame) and isinstance(out, pd.DataFrame)
+        print(f"add_stance on {size:,} short rows: {size / best:,.0f} rows/s (incl. JSON evidence)")
+
+
+def table(size: int) -> pd.DataFrame:
+    """A comment table; every third row replies to the row before it (threads are scored)."""
+    return from_records(
+        {
+            "statement_id": f"c{i}",
+            "source": "bench",
+            "source_kind": "comment",
+            "text": text,
+            "parent_id": f"c{i - 1}" if i % 3 == 2 else None,
+        }
+        for i, text in enumerate(texts(size, 18, seed=1))
     )
-    start = time.perf_counter()
-    out = add_stance(frame, TARGET)
-    seconds = time.perf_counter() - start
-    print(
-        f"add_stance on {len(frame):,} short rows: {len(frame) / seconds:,.0f} rows/s "
-        "(incl. JSON evidence)"
-    )
-    assert len(out) == len(frame) and isinstance(out, pd.DataFrame)
 
 
 if __name__ == "__main__":
