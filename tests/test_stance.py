@@ -555,3 +555,19 @@ def test_add_stance_same_result_with_a_tiny_cache(monkeypatch: pytest.MonkeyPatc
 def test_score_stance_addressee_is_you(text: str, expected_you: bool) -> None:
     mentions = [e["text"] for e in score_stance(text, SENATOR).evidence if e["kind"] == "target"]
     assert ("you" in mentions) is expected_you
+
+
+_PIECES = [*"İıßẞ ,.!?#@:;'’-()<3/s😡👏\n", "council", "Vale", "not", "great", "yeah right"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_score_stance_any_text_gives_a_valid_result(text: str) -> None:
+    for target in (BRIDGE, SENATOR):
+        result = score_stance(text, target)
+        assert result.label in ("favor", "against", "neutral")
+        assert -1.0 <= result.score <= 1.0
+        assert (result.label == "neutral") == (result.score == 0.0)
+        for item in result.evidence:
+            start, end = int(item["start"]), int(item["end"])  # type: ignore[call-overload]
+            assert start == end == -1 or text[start:end] == item["text"]
