@@ -112,6 +112,7 @@ def test_score_stance_empty_text_is_neutral_with_reason(text: object) -> None:
         ("Harbor City council", "organization", "favor"),
         ("Mayor Okafor", "public", "neutral"),  # a private namesake gets no prior
         ("Jo Reyes", "official", "neutral"),  # another official: no prior
+        ("River", "official", "neutral"),  # a word of the description is not the target
     ],
 )
 def test_score_stance_official_speaker_defaults_to_favor(

@@ -165,11 +165,18 @@ def opponent_patterns(target: Target) -> Patterns | None:
 
 
 def speaker_is_target(speaker: str | None, target: Target) -> str | None:
-    """The alias or target name the speaker matches (same name, or a capitalised name part)."""
+    """The name the speaker matches: the target itself, or an alias inside the speaker's name
+    ("Michael Igo" and alias "Igo") or the other way round ("Igo" and alias "Chief Igo").
+
+    Only the whole description counts, never a word of it: a target "the decision not to join
+    ICE raids" does not make an ICE official its spokesperson.
+    """
     if not speaker:
         return None
     who = speaker.strip().lower()
-    for name in (*target.aliases, target.text):
+    if who == target.text.lower():
+        return target.text
+    for name in target.aliases:
         low = name.lower()
         if who == low or (len(low) >= 3 and re.search(rf"\b{re.escape(low)}\b", who)):
             return name
