@@ -185,3 +185,33 @@ def test_table_path_after_double_dash_is_opened(
     assert _metric(at, "Statements") == "40"
     assert at.session_state["dataset"].target.text == "Elm plaza"
     assert "table run.parquet" in at.caption[0].value
+
+
+UNUSUAL_CSV = (
+    b"note,msg,user,ts\n"
+    b"x1,I love the plaza so much,ann,2026-03-09T10:00:00Z\n"
+    b"x2,Shame on the council for the closure,bob,2026-03-09T11:00:00Z\n"
+)
+
+
+def test_undetected_columns_can_be_named_then_corrected(app: AppTest) -> None:
+    _go(app, "screens/data.py")
+    app.file_uploader(key="src_files").set_value(("export.csv", UNUSUAL_CSV, "text/csv"))
+    app.button(key="src_go").click().run()
+    assert any("export.csv" in e.value and "msg" in e.value for e in app.error)
+    assert _statements(app) > 2  # the sample is still loaded
+
+    app.text_input(key="src_map_text").set_value("msg")
+    app.text_input(key="src_map_author").set_value("user")
+    app.text_input(key="src_map_time").set_value("ts")
+    app.button(key="src_go").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    dataset = app.session_state["dataset"]
+    assert sorted(dataset.statements["speaker"]) == ["ann", "bob"]
+
+    token = dataset.token[:8]
+    assert app.text_input(key=f"map_{token}_0_author").value == "user"  # detected mapping shown
+    app.text_input(key=f"map_{token}_0_author").set_value("note")
+    app.button(key="map_0_go").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert sorted(app.session_state["dataset"].statements["speaker"]) == ["x1", "x2"]

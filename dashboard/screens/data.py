@@ -17,6 +17,14 @@ from analysis.ingest import ColumnMapping
 from analysis.stance import Target
 from dashboard import data, state
 
+MAPPING_LABELS = {
+    "text": "text",
+    "author": "author",
+    "time": "time",
+    "id": "comment id",
+    "parent": "reply-to id",
+    "platform": "platform",
+}
 UPLOAD_TYPES = ["txt", "html", "htm", "csv", "tsv", "json", "jsonl", "ndjson", "xlsx", "parquet"]
 
 dataset = state.init()
@@ -90,12 +98,29 @@ uploads = st.file_uploader(
     "Upload files", type=UPLOAD_TYPES, accept_multiple_files=True, key="src_files"
 )
 st.text_input("Article URL", key="src_url", placeholder="https://…")
+with st.expander("Column mapping — only when a comment file's columns are not recognised"):
+    st.caption(
+        "Name the columns (or dotted JSON paths such as `data.text`) of your comment export; "
+        "leave a box empty to let ReactionLens detect it. Applies to every file in this batch."
+    )
+    map_cols = st.columns(len(data.MAPPING_FIELDS))
+    for col, name in zip(map_cols, data.MAPPING_FIELDS, strict=True):
+        col.text_input(MAPPING_LABELS[name], key=f"src_map_{name}")
 mode = st.radio(
     "These sources",
     ["replace the current data", "are added to the current data"],
     key="src_mode",
     horizontal=True,
 )
+
+
+def _mapping(prefix: str) -> ColumnMapping | None:
+    """The ColumnMapping typed in the boxes keyed ``prefix + field``; None when all are empty."""
+    named = {
+        name: str(st.session_state.get(f"{prefix}{name}") or "").strip() or None
+        for name in data.MAPPING_FIELDS
+    }
+    return ColumnMapping(**named) if any(named.values()) else None
 
 
 def _inputs() -> tuple[list[pipeline.Input], list[str]]:
@@ -131,7 +156,12 @@ if st.button("Analyse", key="src_go", type="primary"):
     elif items and target is not None:
         bar = st.progress(0.0, text="reading…")
         new, error = data.guarded(
-            lambda: data.analyse(items, target=target, progress=data.progress_bar(bar))
+            lambda: data.analyse(
+                items,
+                target=target,
+                mapping=_mapping("src_map_"),
+                progress=data.progress_bar(bar),
+            )
         )
         bar.empty()
         if error:
@@ -139,6 +169,11 @@ if st.button("Analyse", key="src_go", type="primary"):
         elif new is not None:
             for failure in new.failures:
                 st.error(f"**{failure.source}** could not be read: {failure.error}")
+            if new.failures:
+                st.caption(
+                    "A comment file whose columns were not recognised can be read by naming "
+                    "them under *Column mapping* above; then press Analyse again."
+                )
             if len(new.statements) == 0:
                 st.error(
                     "No statement came out of these sources, so the previous data is kept. "
@@ -192,9 +227,9 @@ for index, report in enumerate(dataset.reports):
         detected = data.mapping_from_report(report)
         cols = st.columns(len(detected))
         for col, (name, column) in zip(cols, detected.items(), strict=True):
-            key = f"map_{index}_{name}"
+            key = f"map_{dataset.token[:8]}_{index}_{name}"  # fresh boxes for new data
             st.session_state.setdefault(key, column)
-            col.text_input(name, key=key)
+            col.text_input(MAPPING_LABELS.get(name, name), key=key)
         if index not in sources:
             st.caption(
                 "The original file is not available in this session, so it cannot be "
@@ -202,12 +237,7 @@ for index, report in enumerate(dataset.reports):
             )
             continue
         if st.button("Re-import with this mapping", key=f"map_{index}_go"):
-            mapping = ColumnMapping(
-                **{
-                    name: (str(st.session_state.get(f"map_{index}_{name}") or "").strip() or None)
-                    for name in detected
-                }
-            )
+            mapping = _mapping(f"map_{dataset.token[:8]}_{index}_") or ColumnMapping()
             bar = st.progress(0.0, text="re-importing…")
             job = functools.partial(
                 data.reimport,
