@@ -20,6 +20,14 @@ from tqdm import tqdm
 from analysis import pipeline
 from analysis.errors import InputError, ReactionLensError
 from analysis.ingest import ColumnMapping
+from analysis.learn import (
+    corrections_path,
+    evaluate_against_corrections,
+    evaluate_with_model,
+    load_model,
+    read_corrections,
+    train_from_file,
+)
 from analysis.quotes import quote_statements
 from analysis.stance import Target
 
@@ -79,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyze(commands)
     _add_quotes(commands)
     _add_evaluate(commands)
+    _add_train_stance(commands)
     _add_dashboard(commands)
     return parser
 
@@ -100,6 +109,12 @@ def _add_analyze(commands: Any) -> None:
             help=f"column (or dotted path) holding the {field}; overrides detection",
         )
     p.add_argument("--include-partial", action="store_true", help="keep partial quotes as rows")
+    p.add_argument("--model", type=Path, help="a stance model from train-stance for this target")
+    p.add_argument(
+        "--corrections",
+        type=Path,
+        help="analyst corrections (JSONL); default: the sidecar of --out when it exists",
+    )
     p.add_argument("--workers", type=int, default=1, help="processes for sentiment (default 1)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(run=_run_analyze)
@@ -126,7 +141,27 @@ def _add_evaluate(commands: Any) -> None:
     )
     p.add_argument("task", choices=("quotes", "stance", "sentiment"))
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--model", type=Path, help="stance: score with a model from train-stance")
+    p.add_argument(
+        "--against-corrections",
+        type=Path,
+        metavar="CORRECTIONS",
+        help="FILE is a table written by analyze; measure its labels against these corrections",
+    )
+    p.add_argument("--target", help="with --against-corrections: the target (default: manifest)")
     p.set_defaults(run=_run_evaluate)
+
+
+def _add_train_stance(commands: Any) -> None:
+    p = commands.add_parser(
+        "train-stance",
+        help="train a stance model for one target from labelled JSONL {text, target, label}",
+    )
+    p.add_argument("file", type=Path, metavar="LABELLED")
+    p.add_argument("--target", required=True, help="the target the labels are toward")
+    p.add_argument("--out", type=Path, required=True, help="where to write the model file")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=_run_train_stance)
 
 
 def _add_dashboard(commands: Any) -> None:
@@ -148,12 +183,26 @@ def _run_analyze(args: argparse.Namespace) -> int:
     )
     if args.out is not None and args.out.suffix.lower() not in pipeline.OUTPUT_FORMATS:
         raise InputError(f"--out {args.out}: use one of {', '.join(pipeline.OUTPUT_FORMATS)}")
+    model = None
+    if args.model is not None:
+        if target is None:
+            raise InputError("--model needs --target: name the target the model was trained for")
+        model = load_model(args.model, target=target)
+    corrections_file = args.corrections
+    if corrections_file is None and args.out is not None:
+        sidecar = corrections_path(args.out)
+        corrections_file = sidecar if sidecar.is_file() else None
+    elif corrections_file is not None and not corrections_file.is_file():
+        raise InputError(f"--corrections {corrections_file}: no such file")
+    corrections = read_corrections(corrections_file) if corrections_file else []
     result = pipeline.analyze(
         args.inputs,
         target=target,
         mapping=mapping,
         include_partial=args.include_partial,
         workers=args.workers,
+        model=model,
+        corrections=corrections,
         progress=BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
     )
     _print_summary(result)
@@ -220,15 +269,39 @@ def _run_quotes(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    evaluators: dict[str, Callable[[Path], dict[str, Any]]] = _evaluators()
     if not args.file.is_file():
         raise InputError(f"{args.file}: no such file")
-    result = evaluators[args.task](args.file)
+    if args.against_corrections is not None:
+        if args.task == "quotes":
+            raise InputError("--against-corrections measures stance or sentiment, not quotes")
+        result = evaluate_against_corrections(
+            args.file, args.against_corrections, field=args.task, target=args.target
+        )
+    elif args.model is not None:
+        if args.task != "stance":
+            raise InputError("--model applies to `evaluate stance` only")
+        result = evaluate_with_model(args.file, args.model)
+    else:
+        result = _evaluators()[args.task](args.file)
+    _print_result(result)
+    return 0
+
+
+def _run_train_stance(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise InputError(f"{args.file}: no such file")
+    if not args.target.strip():
+        raise InputError("--target is empty: name what the labels are toward")
+    _print_result(train_from_file(args.file, target=args.target, out=args.out, seed=args.seed))
+    return 0
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    """Readable lines first, then the whole result as one JSON line (the contract)."""
     for key, value in result.items():
         if not isinstance(value, dict | list):
             print(f"{key}: {value}")
     print(json.dumps(result, ensure_ascii=False, default=str))
-    return 0
 
 
 def _evaluators() -> dict[str, Callable[[Path], dict[str, Any]]]:

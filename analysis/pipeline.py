@@ -27,6 +27,7 @@ from analysis.ingest import (
     read_comments,
     read_comments_bytes,
 )
+from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
 from analysis.progress import Progress, silent
 from analysis.quotes import VERSIONS as QUOTE_VERSIONS
 from analysis.quotes import quote_statements
@@ -107,11 +108,19 @@ def score(
     target: Target | None,
     analyzer: SentimentAnalyzer | None = None,
     workers: int = 1,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
     progress: Progress = silent,
 ) -> pd.DataFrame:
-    """Fill the sentiment and stance columns."""
+    """Fill the sentiment and stance columns; a trained model, then the analyst's corrections, win."""
     scored = add_sentiment(frame, analyzer=analyzer, workers=workers, progress=progress)
-    return add_stance(scored, target, progress=progress)
+    scored = add_stance(scored, target, progress=progress)
+    if model is not None:
+        scored = add_model_stance(scored, model)
+    target_text = None if target is None else target.text
+    for field_name in ("stance", "sentiment"):
+        scored, _ = apply_corrections(scored, corrections, target=target_text, field=field_name)
+    return scored
 
 
 def analyze(
@@ -122,6 +131,8 @@ def analyze(
     include_partial: bool = False,
     analyzer: SentimentAnalyzer | None = None,
     workers: int = 1,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
     progress: Progress = silent,
 ) -> Analysis:
     """Load, score and describe a run."""
@@ -129,9 +140,19 @@ def analyze(
     table, reports, failures = load(
         inputs, mapping=mapping, include_partial=include_partial, progress=progress
     )
-    scored = score(table, target=target, analyzer=analyzer, workers=workers, progress=progress)
+    scored = score(
+        table,
+        target=target,
+        analyzer=analyzer,
+        workers=workers,
+        model=model,
+        corrections=corrections,
+        progress=progress,
+    )
     run = manifest(target=target, reports=reports, failures=failures, analyzer=analyzer)
     run["include_partial"] = include_partial
+    run["stance_model"] = None if model is None else {"name": model.name, **model.info}
+    run["corrections"] = len(corrections)
     return Analysis(scored, reports, failures, run)
 
 

@@ -42,6 +42,7 @@ class Statement(NamedTuple):
     quote_kind: str | None = None
     extraction_note: str | None = None
     posted_at: pd.Timestamp | None = None
+    original_id: str | None = None  # the export's own id, which replies' parent_id point to
     parent_id: str | None = None
     sentiment_compound: float | None = None
     sentiment_pos: float | None = None
@@ -77,6 +78,7 @@ COLUMNS: dict[str, str] = {
     "quote_kind": _STR,
     "extraction_note": _STR,
     "posted_at": _TIME,
+    "original_id": _STR,
     "parent_id": _STR,
     "sentiment_compound": _FLOAT,
     "sentiment_pos": _FLOAT,
@@ -152,6 +154,9 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _coerce(column: pd.Series, name: str, dtype: str) -> pd.Series:
     target = pandas_dtype(dtype)
+    same_storage = getattr(column.dtype, "storage", None) == getattr(target, "storage", None)
+    if column.dtype == target and same_storage:
+        return column  # already right: converting 1M rows again costs seconds
     try:
         if dtype == _TIME:
             return pd.to_datetime(column, utc=True, errors="raise").astype(target)

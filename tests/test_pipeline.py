@@ -36,6 +36,17 @@ def test_analyze_sample_fills_every_scoring_column(sample_run: pipeline.Analysis
     assert {"favor", "against"} <= set(frame["stance_label"])
 
 
+def test_analyze_sample_reads_replies_in_their_thread(sample_run: pipeline.Analysis) -> None:
+    frame = sample_run.statements
+    comments = frame[frame["source_kind"] == "comment"]
+    assert comments["original_id"].notna().all()
+    label_of = dict(zip(comments["original_id"], comments["stance_label"], strict=True))
+    replies = comments[comments["parent_id"].str.startswith("t1_")]
+    to_sided = replies[replies["parent_id"].str[3:].map(label_of).isin(["favor", "against"])]
+    linked = to_sided["stance_evidence"].str.contains('"kind": "reply"')
+    assert len(to_sided) > 10 and linked.all()
+
+
 def test_analyze_records_the_run_manifest(sample_run: pipeline.Analysis) -> None:
     run = sample_run.manifest
     assert run["target"]["text"] == pipeline.sample_target().text

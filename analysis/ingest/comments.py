@@ -406,6 +406,7 @@ def _statements(
                 ensure_ascii=False,
             ),
             "posted_at": posted,
+            "original_id": ids,
             "parent_id": parent,
         },
         index=text.index,
