@@ -298,8 +298,12 @@ def test_extract_quotes_unclosed_quote_is_recovered_and_later_quotes_survive() -
         " a transport analyst."
     )
     first, second = extract_quotes(text)
-    assert first.note == "recovered: unclosed quote at paragraph end"
-    assert first.speaker is None
+    assert first.note == "recovered: unclosed quote, closed before the attribution inside it"
+    assert (first.text, first.speaker, first.speaker_role) == (
+        "We will appeal this decision",
+        "the union’s lawyer",
+        "organization",
+    )
     assert (second.text, second.speaker, second.speaker_role) == (
         "The delay costs every driver money",
         "Rafael Ortiz",

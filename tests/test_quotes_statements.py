@@ -41,10 +41,10 @@ def test_quote_statements_rows_follow_the_schema(article: FakeArticle) -> None:
     assert frame["text"].tolist() == [
         "Safety comes first. We will reopen it by spring.",
         "What a waste of money",
-        "We will appeal, the union’s lawyer said.",
+        "We will appeal",
     ]
-    assert frame["speaker"].tolist()[:2] == ["Linda Okafor", "unnamed public #1"]
-    assert frame["speaker_role"].tolist() == ["official", "public", "unknown"]
+    assert frame["speaker"].tolist() == ["Linda Okafor", "unnamed public #1", "the union’s lawyer"]
+    assert frame["speaker_role"].tolist() == ["official", "public", "organization"]
     assert set(frame["source_kind"]) == {"article"} and set(frame["platform"]) == {"news"}
     assert frame["posted_at"].iloc[0] == pd.Timestamp("2026-03-02T10:00:00Z")
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from typing import NamedTuple
 
-from analysis.quotes.roles import role_from_words
+from analysis.quotes.roles import is_description, role_from_words
 from analysis.quotes.rules import LISTENER_CUES, PRONOUNS, REPORTING_VERBS, WEAK_CUES
 from analysis.quotes.spans import DOUBLE_OPEN, SINGLE_OPEN, Span
 
@@ -42,7 +42,6 @@ _CREDIT = re.compile(r"\s*(?:—|–|―|--|-)\s*(?=[A-Z])")
 _ONE_OF = re.compile(
     r"\b(?:one|some|many|two|several|another|most)\s+of\s+(?:whom|them|those)\s*$", re.I
 )
-_DESCRIPTION = re.compile(r"(?:a|an|the|who is|who was|now|then|former)\s", re.I)
 _ON_SOCIAL = re.compile(
     r"\b(?:(?:one|a|another|some|many|several)\s+)?(?:\w+\s+)?"
     r"(?:people|users?|commenters?|posters?|followers?)\s+on\s+(?:social\s+media|\w+)\s*$",
@@ -213,7 +212,7 @@ def subject_of(text: str, a: int, b: int) -> Mention | None:
             continue
         rest = chunks[k + 1] if k + 1 < len(chunks) else None
         appositive = text[rest[0] : rest[1]].strip() if rest and head[1] >= e - 1 else ""
-        if not _DESCRIPTION.match(appositive):
+        if not is_description(appositive):
             appositive = ""
         return Mention(text[head[0] : head[1]], head[0], head[1], appositive)
     return None
@@ -277,7 +276,7 @@ def mention_after(text: str, a: int, b: int) -> Mention | None:
     if end < b and text[end : end + 1] == ",":
         stop = text.find(",", end + 1, b)
         appositive = text[end + 1 : stop if stop > 0 else b].strip()
-        if not _DESCRIPTION.match(appositive):
+        if not is_description(appositive):
             appositive = ""
     return Mention(text[picked[0][1] : end], picked[0][1], end, appositive)
 
@@ -435,3 +434,51 @@ def previous_paragraph(text: str, para: tuple[int, int], cues: Cues) -> Attribut
         return None
     s, e = min(mention.start, cue.start()), max(mention.end, cue.end())
     return Attribution(text[s:e], s, e, cue.group(), mention, "previous paragraph")
+
+
+_INSIDE_SPEAKER = frozenset("the a an one another he she they".split())
+_TAIL_WORDS = 5  # "…, Lee said at the hearing.": a few words may follow the cue
+
+
+def inside_unclosed(text: str, span: Span, cues: Cues) -> tuple[int, int, Attribution] | None:
+    """An attribution left inside an unclosed quote: ``“We will appeal, Lee said. …``.
+
+    The closing mark was forgotten before ``, <speaker> <cue>`` or ``, <cue> <speaker>``
+    ending a sentence; returns where the quotation really ends, where the attribution's
+    sentence ends (a quotation may go on after it) and the attribution. A first
+    or second person (``, we said``) belongs to the quotation, so it never counts.
+    """
+    if span.close_mark is not None:
+        return None
+    lo, hi = span.pieces[-1]
+    for cue in cues.finditer(text, lo, hi):
+        comma = text.rfind(",", lo, cue.start())
+        if comma < 0 or len(text[span.start : comma].split()) < 2:
+            continue
+        end = sentence_end(text, cue.end(), hi)
+        gap = text[comma + 1 : cue.start()]
+        if gap.strip():
+            mention = mention_before(text, comma + 1, cue.start())
+            lead = text[comma + 1 : mention.start] if mention else "x"
+        else:
+            mention = mention_after(text, cue.end(), end)
+            lead = ""
+        if mention is None or lead.strip() or not _third_person(mention.text):
+            continue
+        stop = max(mention.end, cue.end())
+        if len(text[stop:end].split()) > _TAIL_WORDS or text[end - 1 : end] not in ".!?":
+            continue
+        s, e = min(mention.start, cue.start()), stop
+        return comma, end, Attribution(text[s:e], s, e, cue.group(), mention, "after")
+    return None
+
+
+def _third_person(phrase: str) -> bool:
+    words = phrase.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    return (
+        words[0][:1].isupper()
+        and words[0].lower() not in {"i", "we", "you"}
+        or (words[0].lower() in _INSIDE_SPEAKER)
+    )

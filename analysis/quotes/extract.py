@@ -22,6 +22,7 @@ from analysis.quotes.attribution import (
     after_quote,
     before_quote,
     cue_pattern,
+    inside_unclosed,
     previous_paragraph,
     sentence_start,
 )
@@ -89,14 +90,14 @@ def find_quotes(
     """``extract_quotes`` plus the speaker mention offsets (used by the evaluation)."""
     pattern = DEFAULT_CUES if cues is REPORTING_VERBS else cue_pattern(cues)
     paras = paragraphs(text)
-    spans = find_spans(text)
+    spans, forced = _split_unclosed(text, find_spans(text), pattern)
     resolver = Resolver(text, build_registry(text))
     out: list[FoundQuote] = []
     speakers: list[tuple[Span, Resolved | None]] = []
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
         nxt = spans[k + 1] if k + 1 < len(spans) else None
-        att = _attribute(text, paras, span, prev, nxt, pattern)
+        att = forced.get(span.start) or _attribute(text, paras, span, prev, nxt, pattern)
         resolver.paragraph_floor = paras[max(0, span.first_paragraph - 1)][0]
         who = _continuation(text, paras, span, speakers) if att is None else None
         kind = _kind(text, paras, span, prev, att, min_words, inherited=who is not None)
@@ -105,6 +106,38 @@ def find_quotes(
         speakers.append((span, who))
         out.append(_record(text, span, att, kind, who))
     return out
+
+
+def _split_unclosed(
+    text: str, spans: list[Span], cues: Cues
+) -> tuple[list[Span], dict[int, Attribution]]:
+    """Close unclosed quotes before an attribution left inside them (``“…, Lee said. …``).
+
+    The words after the attribution's sentence stay a quotation of the same speaker.
+    """
+    out: list[Span] = []
+    forced: dict[int, Attribution] = {}
+    for span in spans:
+        found = inside_unclosed(text, span, cues)
+        if found is None:
+            out.append(span)
+            continue
+        comma, stop, att = found
+        lo, hi = span.pieces[-1]
+        end = comma
+        while end > lo and text[end - 1].isspace():
+            end -= 1
+        note = "recovered: unclosed quote, closed before the attribution inside it"
+        head = span._replace(end=end, pieces=span.pieces[:-1] + ((lo, end),), note=note)
+        out.append(head)
+        forced[head.start] = att
+        rest = _NON_SPACE.search(text, stop, hi)
+        if rest and any(ch.isalnum() for ch in text[rest.start() : hi]):
+            r = rest.start()
+            tail = Span(r, hi, ((r, hi),), r, None, span.paragraph, span.paragraph, note)
+            out.append(tail)
+            forced[r] = att._replace(position="middle")
+    return out, forced
 
 
 def _attribute(
@@ -158,14 +191,16 @@ def _continuation(
     if not speakers:
         return None
     prev, who = speakers[-1]
-    if who is None or prev.close_mark is None or span.close_mark is None:
-        return None  # a recovered (unclosed) quote is too unsure to inherit a speaker
-    if prev.paragraph == span.first_paragraph:
+    if who is None or prev.close_mark is None:
+        return None
+    if prev.paragraph == span.first_paragraph:  # “…,” she said. “… (closed or not): hers
         if span.open_mark - prev.close_mark > 200:
             return None
         between = text[prev.close_mark + 1 : span.open_mark]
         ends = between.rstrip()[-1:] in {".", "!", "?"}
         return who if ends and len(between.split()) <= 12 else None
+    if span.close_mark is None:
+        return None  # an unclosed quote in a paragraph of its own: too unsure to inherit
     if _char_before(text, paras[span.first_paragraph][0], span.open_mark):
         return None
     if prev.paragraph != span.first_paragraph - 1:

@@ -51,6 +51,37 @@ def _words(text: str) -> list[str]:
     ]
 
 
+_OPEN_DESCRIPTION = frozenset(
+    "a an the who whose his her their now then former longtime local".split()
+)
+_NOT_DESCRIPTION = frozenset(
+    "and but or which that as when while according if so he she they it we i said says".split()
+)
+
+
+def is_description(chunk: str) -> bool:
+    """Whether the words after ``Name,`` describe the person (an appositive).
+
+    "a professor of law", "who runs a bakery" always; a bare noun phrase ("head of the Tax
+    Policy Center", "House editor for the Report") only when a short head names a role;
+    never a verb phrase ("adding that …").
+    """
+    words = chunk.split()
+    if not words:
+        return False
+    low = words[0].lower()
+    if low in _OPEN_DESCRIPTION:
+        return True
+    if low in _NOT_DESCRIPTION or low.endswith(("ing", "ed")):
+        return False
+    head = 0
+    for w in _words(chunk):
+        if w in _HEAD_STOP:
+            break
+        head += 1
+    return head <= 4 and role_from_words(chunk, "appositive") is not None
+
+
 def role_from_words(text: str, rule: str) -> tuple[str, Evidence] | None:
     """The role named by the head of ``text`` (a title or an appositive), or None."""
     words = _words(text)
@@ -78,7 +109,7 @@ def _decide(head: list[str], rule: str, rest: str) -> tuple[str, Evidence] | Non
 def _body_title(cue: str, head: list[str], rest: str, rule: str) -> tuple[str, Evidence] | None:
     """A director, manager or spokesperson takes the role of the body it serves."""
     body = (set(rest.split()) | set(head)) - {cue}
-    if cue == "director" and body & RESEARCH_BODIES:
+    if cue in {"director", "head"} and body & RESEARCH_BODIES:
         role, why = "expert", "of a research body"
     elif body & _OFFICIAL_BODY:
         role, why = "official", "of an official body"

@@ -55,7 +55,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         agency administration government ministry nominee candidate trooper sergeant sgt.
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
         congress senate statehouse county city-hall state-department authorities council
-        general attorney-general republican democrat democratic gop
+        general gen. attorney-general republican democrat democratic gop
         alderman alderwoman alderperson councilmember councilmembers assemblyman assemblywoman
         assemblymember legislators treasurer comptroller auditor clerk magistrate justice
         marshal constable inspector ranger firefighter premier chancellor mp envoy consul
@@ -110,6 +110,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
 #: not decide, so other words about the person may).
 BODY_TITLES: dict[str, str | None] = {
     "director": "official",
+    "head": None,
     "manager": None,
     "chair": None,
     "chairman": None,
@@ -123,6 +124,10 @@ BODY_TITLES: dict[str, str | None] = {
     "spokeswoman": "organization",
     "representative": "official",
     "representatives": "official",
+    "lawyer": "expert",
+    "lawyers": "expert",
+    "attorney": "expert",
+    "attorneys": "expert",
 }
 
 #: Bodies that make a director a scholar ("director of the Potsdam Institute").
@@ -195,7 +200,7 @@ TITLE_WORDS = frozenset(
     council board councilmember alderman alderwoman alderperson assemblyman assemblywoman
     assemblymember councilman councilwoman councillor manager district prosecutor treasurer
     comptroller auditor clerk magistrate chancellor premier envoy administrator chair
-    chairman chairwoman chairperson supervisor legislator lawmaker trooper
+    chairman chairwoman chairperson supervisor legislator lawmaker trooper justice retired
     """.split()
 )
 

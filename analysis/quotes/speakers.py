@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from analysis.quotes.attribution import Mention
-from analysis.quotes.roles import Evidence, institution_role, role_from_words
+from analysis.quotes.roles import Evidence, institution_role, is_description, role_from_words
 from analysis.quotes.rules import (
     BODY_TITLES,
     COMMENT_NOUNS,
@@ -29,9 +29,8 @@ from analysis.quotes.rules import (
 )
 
 _RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
-_APPOSITIVE = re.compile(
-    r",\s+(?:\d{1,3},\s+)?"  # an age first: "Rosa Delgado, 54, a baker"
-    r"((?:a|an|the|who|whose|his|her|their|now|then|former|longtime|local)\s+[^,.;:“”\"]{3,120})"
+_APPOSITIVE = re.compile(  # an age may come first: "Rosa Delgado, 54, a baker"
+    r",\s+(?:\d{1,3},\s+)?([^,.;:“”\"]{3,120})"
 )
 _TAG_RULE = "party-state tag"
 _PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
@@ -205,9 +204,9 @@ def _note_titles(
         reg.titles.append((start, w.rstrip("."), full))
     ctx = reg.context.setdefault(full, [])
     if words:
-        ctx.append(("title", " ".join(words)))
+        ctx.append(("title", " ".join(before + titles)))  # "city manager": the whole title
     app = _APPOSITIVE.match(text, end)
-    if app:
+    if app and is_description(app.group(1)):
         ctx.append(("appositive", app.group(1)))
     tag = _PARTY_TAG.match(text, end)
     if tag:
