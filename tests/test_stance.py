@@ -310,6 +310,8 @@ def test_versions_name_the_cue_list() -> None:
     assert STANCE_VERSION == "stance_cues.en.v1"
     assert VERSIONS["stance_cues"] == STANCE_VERSION
     assert "vader" in VERSIONS["stance_lexicon"]
+    assert stance.STANCE_SETTINGS["speaker_prior"] > 0 > stance.STANCE_SETTINGS["negation_factor"]
+    json.dumps(stance.STANCE_SETTINGS)  # goes into the run manifest as is
 
 
 def test_all_lists_public_names() -> None:
