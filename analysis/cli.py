@@ -29,6 +29,7 @@ from analysis.learn import (
     train_from_file,
 )
 from analysis.quotes import quote_statements
+from analysis.sentiment import SentimentAnalyzer
 from analysis.stance import Target
 
 EXIT_USAGE = 2
@@ -108,7 +109,15 @@ def _add_analyze(commands: Any) -> None:
             metavar="COLUMN",
             help=f"column (or dotted path) holding the {field}; overrides detection",
         )
+    p.add_argument("--platform", help="the platform of every comment (x, reddit, ...)")
     p.add_argument("--include-partial", action="store_true", help="keep partial quotes as rows")
+    p.add_argument(
+        "--lexicon",
+        type=Path,
+        help="sentiment lexicon override: JSON {word: valence} or TSV word<TAB>valence (-4..4)",
+    )
+    p.add_argument("--positive-threshold", type=float, default=0.05, metavar="X")
+    p.add_argument("--negative-threshold", type=float, default=-0.05, metavar="X")
     p.add_argument("--model", type=Path, help="a stance model from train-stance for this target")
     p.add_argument(
         "--corrections",
@@ -199,7 +208,13 @@ def _run_analyze(args: argparse.Namespace) -> int:
         args.inputs,
         target=target,
         mapping=mapping,
+        platform=args.platform,
         include_partial=args.include_partial,
+        analyzer=SentimentAnalyzer(
+            lexicon_override=read_lexicon(args.lexicon) if args.lexicon else None,
+            positive=args.positive_threshold,
+            negative=args.negative_threshold,
+        ),
         workers=args.workers,
         model=model,
         corrections=corrections,
@@ -212,6 +227,35 @@ def _run_analyze(args: argparse.Namespace) -> int:
     for failure in result.failures:
         print(f"reaction-lens: error: {failure.error}", file=sys.stderr)
     return EXIT_USAGE if result.failures else 0
+
+
+def read_lexicon(path: Path) -> dict[str, float]:
+    """A lexicon override file: JSON object word -> valence, or TSV lines word<TAB>valence."""
+    if not path.is_file():
+        raise InputError(f"--lexicon {path}: no such file")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        try:
+            loaded = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"--lexicon {path}: not valid JSON ({exc})") from exc
+        if not isinstance(loaded, dict):
+            raise InputError(f"--lexicon {path}: expected a JSON object word -> valence")
+        return {str(k): _valence(v, f"{path}: {k!r}") for k, v in loaded.items()}
+    entries: dict[str, float] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, value = line.partition("\t")
+        entries[word.strip()] = _valence(value, f"{path} line {number}")
+    return entries
+
+
+def _valence(value: object, where: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: valence {value!r} is not a number from -4 to 4") from None
 
 
 def _target(args: argparse.Namespace) -> Target | None:

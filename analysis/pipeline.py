@@ -79,6 +79,7 @@ def load(
     inputs: Sequence[Input],
     *,
     mapping: ColumnMapping | None = None,
+    platform: str | None = None,
     include_partial: bool = False,
     progress: Progress = silent,
 ) -> tuple[pd.DataFrame, list[ImportReport], list[Failure]]:
@@ -91,7 +92,7 @@ def load(
         name = _name(item)
         progress("read", done, len(inputs), len(failures))
         try:
-            frame, report = _load_one(item, mapping=mapping, kinds=kinds)
+            frame, report = _load_one(item, mapping=mapping, platform=platform, kinds=kinds)
         except ReactionLensError as exc:
             failures.append(Failure(name, str(exc)))
             continue
@@ -128,6 +129,7 @@ def analyze(
     *,
     target: Target | None,
     mapping: ColumnMapping | None = None,
+    platform: str | None = None,
     include_partial: bool = False,
     analyzer: SentimentAnalyzer | None = None,
     workers: int = 1,
@@ -138,7 +140,11 @@ def analyze(
     """Load, score and describe a run."""
     analyzer = analyzer or SentimentAnalyzer()
     table, reports, failures = load(
-        inputs, mapping=mapping, include_partial=include_partial, progress=progress
+        inputs,
+        mapping=mapping,
+        platform=platform,
+        include_partial=include_partial,
+        progress=progress,
     )
     scored = score(
         table,
@@ -236,7 +242,7 @@ def sample_target() -> Target:
 
 
 def _load_one(
-    item: Input, *, mapping: ColumnMapping | None, kinds: tuple[str, ...]
+    item: Input, *, mapping: ColumnMapping | None, platform: str | None, kinds: tuple[str, ...]
 ) -> tuple[pd.DataFrame, ImportReport]:
     if isinstance(item, Pasted):
         return quote_statements(article_from_text(item.text, source=item.source), kinds=kinds)
@@ -248,11 +254,11 @@ def _load_one(
                 text = item.data.decode("utf-8", errors="replace")
                 article = article_from_text(text, source=item.name)
             return quote_statements(article, kinds=kinds)
-        return read_comments_bytes(item.data, item.name, mapping=mapping)
+        return read_comments_bytes(item.data, item.name, mapping=mapping, platform=platform)
     source = str(item)
     if input_kind(source) == "article":
         return quote_statements(load_article(source), kinds=kinds)
-    return read_comments(source, mapping=mapping)
+    return read_comments(source, mapping=mapping, platform=platform)
 
 
 def _name(item: Input) -> str:

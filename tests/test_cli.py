@@ -142,3 +142,31 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("analyze", "quotes", "evaluate", "dashboard"):
         assert command in result.stdout
+
+
+def test_analyze_lexicon_override_and_thresholds_reach_scores_and_manifest(
+    capsys: pytest.CaptureFixture[str], comments_csv: Path, tmp_path: Path
+) -> None:
+    lexicon = tmp_path / "domain.tsv"
+    lexicon.write_text("# our words\nplaza\t3.0\n", encoding="utf-8")
+    plain, tuned = tmp_path / "plain.jsonl", tmp_path / "tuned.jsonl"
+    run(capsys, "analyze", str(comments_csv), "--out", str(plain))
+    argv = ["--lexicon", str(lexicon), "--positive-threshold", "0.9", "--platform", "facebook"]
+    code, _, _ = run(capsys, "analyze", str(comments_csv), *argv, "--out", str(tuned))
+    before = json.loads(plain.read_text().splitlines()[0])
+    after = json.loads(tuned.read_text().splitlines()[0])
+    manifest = json.loads((tmp_path / "tuned.jsonl.manifest.json").read_text())
+    assert code == 0
+    assert after["sentiment_compound"] > before["sentiment_compound"]
+    assert after["platform"] == "facebook"
+    assert manifest["sentiment"]["thresholds"]["positive"] == 0.9
+    assert manifest["sentiment"]["lexicon_override"]["entries"] == {"plaza": 3.0}
+
+
+def test_analyze_refuses_a_lexicon_line_without_a_number(
+    capsys: pytest.CaptureFixture[str], comments_csv: Path, tmp_path: Path
+) -> None:
+    lexicon = tmp_path / "bad.tsv"
+    lexicon.write_text("plaza\tvery good\n", encoding="utf-8")
+    code, _, err = run(capsys, "analyze", str(comments_csv), "--lexicon", str(lexicon))
+    assert code == 2 and "line 1" in err and "very good" in err
