@@ -218,8 +218,7 @@ DISAGREE_CUES: tuple[str, ...] = (
 
 #: VADER lexicon entries that are function words or discourse markers here, not a side.
 VALENCE_SKIP: frozenset[str] = frozenset(
-    "no yes like lol please ok okay kind well pretty sure free true care want better best "
-    "haha hah lmao rofl god".split()
+    "no yes like lol please ok okay kind well pretty sure haha hah lmao rofl god".split()
 )
 
 #: Words too common to show that a text is about the target when they appear in its description.
