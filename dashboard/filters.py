@@ -94,7 +94,7 @@ def apply(view: pd.DataFrame, filters: Filters, *, text: pd.Series | None = None
     return view[mask(view, filters, text=text)]
 
 
-def current(state: Mapping[str, Any], bounds: tuple[date, date] | None = None) -> Filters:
+def current(state: Mapping[Any, Any], bounds: tuple[date, date] | None = None) -> Filters:
     """The Filters the sidebar widgets hold in ``state``.
 
     A date range equal to the data's full ``bounds`` is no date filter, so undated statements
@@ -138,7 +138,7 @@ def date_bounds(view: pd.DataFrame) -> tuple[date, date] | None:
     return times.min().date(), times.max().date()
 
 
-def init_state(state: MutableMapping[str, Any], bounds: tuple[date, date] | None) -> None:
+def init_state(state: MutableMapping[Any, Any], bounds: tuple[date, date] | None) -> None:
     """Give every filter key a value once (the guard keeps what the user set)."""
     for key, _ in SELECTS.values():
         state.setdefault(key, [])
@@ -148,13 +148,13 @@ def init_state(state: MutableMapping[str, Any], bounds: tuple[date, date] | None
         state.setdefault(DATES_KEY, bounds)
 
 
-def reset_state(state: MutableMapping[str, Any]) -> None:
+def reset_state(state: MutableMapping[Any, Any]) -> None:
     """Forget every filter (new data: old choices may not exist in it)."""
     for key in FILTER_KEYS:
         state.pop(key, None)
 
 
-def sanitize(state: MutableMapping[str, Any], choices: Mapping[str, list[str]]) -> None:
+def sanitize(state: MutableMapping[Any, Any], choices: Mapping[str, list[str]]) -> None:
     """Drop selected values that are no longer offered (keeps selected speakers past the cap)."""
     for name, (key, _) in SELECTS.items():
         selected = list(state.get(key) or [])

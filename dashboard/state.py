@@ -55,7 +55,7 @@ def set_dataset(dataset: Dataset, *, keep_filters: bool = False) -> None:
     filters.init_state(st.session_state, dataset.bounds)
 
 
-def seed_target_widgets(state: MutableMapping[str, Any], target: Target | None) -> None:
+def seed_target_widgets(state: MutableMapping[Any, Any], target: Target | None) -> None:
     """Fill the target inputs from the applied target when they have no value yet."""
     if target is None:
         for key in TARGET_KEYS.values():
@@ -66,7 +66,7 @@ def seed_target_widgets(state: MutableMapping[str, Any], target: Target | None) 
     state.setdefault(TARGET_KEYS["opponents"], "\n".join(target.opponents))
 
 
-def target_from_widgets(state: MutableMapping[str, Any]) -> Target:
+def target_from_widgets(state: MutableMapping[Any, Any]) -> Target:
     """The target typed in the inputs (one alias or opponent per line).
 
     Raises InputError, with an example, when the target text is empty.

@@ -67,12 +67,12 @@ def overview(view: pd.DataFrame, *, texts: pd.Series | None = None) -> Overview:
 
 def gap_text(gap: pd.DataFrame, metric: str = "stance_score") -> tuple[str, str]:
     """The KPI value and its caption (interval and counts) for one gap metric."""
-    row = gap.set_index("metric").loc[metric]
-    if math.isnan(row["gap"]):
+    row = next(r for r in gap.to_dict("records") if r["metric"] == metric)
+    if math.isnan(float(row["gap"])):
         need = "official" if row["n_official"] == 0 else "public"
         return "—", f"no {need} statements in view"
     value = f"{row['gap']:+.2f}"
-    if math.isnan(row["low"]):
+    if math.isnan(float(row["low"])):
         return (
             value,
             f"{row['n_official']} official vs {row['n_public']} public; too few for an interval",

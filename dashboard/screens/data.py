@@ -71,10 +71,10 @@ if st.button("Apply target", key="target_apply", type="primary"):
     if target is not None:
         bar = st.progress(0.0, text="scoring stance…")
         new, error = data.guarded(
-            lambda: data.restance(dataset, target, progress=data.progress_bar(bar))
+            functools.partial(data.restance, dataset, target, progress=data.progress_bar(bar))
         )
         bar.empty()
-        if error:
+        if error or new is None:
             st.error(f"Could not score stance: {error}. The previous scores are kept.")
         else:
             state.set_dataset(new, keep_filters=True)
@@ -156,7 +156,8 @@ if st.button("Analyse", key="src_go", type="primary"):
     elif items and target is not None:
         bar = st.progress(0.0, text="reading…")
         new, error = data.guarded(
-            lambda: data.analyse(
+            functools.partial(
+                data.analyse,
                 items,
                 target=target,
                 mapping=_mapping("src_map_"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import export, sidebar, state, views
@@ -66,7 +67,7 @@ c4.download_button(
 st.subheader("Charts")
 
 
-def _figures() -> list:
+def _figures() -> list[go.Figure]:
     model = views.overview(view, texts=dataset.statements["text"])
     return [*model.figures.values(), views.speaker_figure(view)]
 
@@ -79,13 +80,19 @@ st.download_button(
     key="dl_charts_html",
     icon=":material/bar_chart:",
 )
+
+
+def _png(position: int) -> bytes:
+    return export.to_png(_figures()[position])
+
+
 if export.png_available():
     names = ["sentiment", "stance_by_role", "quadrant", "timeline", "cross_table"]
     cols = st.columns(len(names))
     for col, name in zip(cols, names, strict=True):
         col.download_button(
             f"{name}.png",
-            lambda name=name: export.to_png(_figures()[names.index(name)]),
+            functools.partial(_png, names.index(name)),
             f"{name}.png",
             "image/png",
             key=f"dl_png_{name}",
