@@ -232,8 +232,8 @@ def manifest_path(path: Path) -> Path:
 
 
 def sample_inputs() -> list[Path]:
-    """The bundled sample: an article and a comment export the project wrote itself."""
-    return [SAMPLE_DIR / "sample_article.txt", SAMPLE_DIR / "sample_comments.jsonl"]
+    """The bundled sample: a news page and a comment export, both written by the project."""
+    return [SAMPLE_DIR / "sample_article.html", SAMPLE_DIR / "sample_comments.jsonl"]
 
 
 def sample_target() -> Target:

@@ -1,4 +1,5 @@
-"""Write the bundled sample in data/: an invented article, a Reddit-style comment export, the target.
+"""Write the bundled sample in data/: an invented article (as text and as a page), a Reddit-style
+comment export, and the target.
 
 All text here is written by the project (no news text is copied). Seeded, so the files are the
 same on every run: `make sample` regenerates them.
@@ -6,6 +7,7 @@ same on every run: `make sample` regenerates them.
 
 from __future__ import annotations
 
+import html
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -31,7 +33,6 @@ TARGET = {
 
 ARTICLE = """\
 Subscribe for unlimited access
-Share this article
 
 Millbrook to close Elm Street to cars as council backs pedestrian plaza
 
@@ -92,6 +93,7 @@ visitors and sales tax receipts.
 think they will.”
 
 Photo: Elm Street on a Saturday morning. (Millbrook Herald)
+
 Share on Facebook  Share on X  Copy link
 """
 
@@ -183,10 +185,32 @@ def comments(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+def article_html(text: str) -> str:
+    """The same article as a news page: site chrome in nav/footer, a dated meta tag, a caption."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    title, byline = paragraphs[1], paragraphs[2]
+    body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs[3:-2])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta property="article:published_time" content="{PUBLISHED.isoformat()}">
+</head><body>
+<nav><a href="/">Millbrook Herald</a> <a href="/subscribe">{html.escape(paragraphs[0])}</a></nav>
+<main><article>
+<h1>{html.escape(title)}</h1>
+<p class="byline">{html.escape(byline)}</p>
+{body}
+<figure><img src="elm.jpg" alt=""><figcaption>{html.escape(paragraphs[-2])}</figcaption></figure>
+</article></main>
+<footer>{html.escape(paragraphs[-1])}</footer>
+</body></html>
+"""
+
+
 def main() -> None:
     rng = random.Random(SEED)
     DATA.mkdir(exist_ok=True)
     (DATA / "sample_article.txt").write_text(ARTICLE, encoding="utf-8")
+    (DATA / "sample_article.html").write_text(article_html(ARTICLE), encoding="utf-8")
     (DATA / "sample_target.json").write_text(json.dumps(TARGET, indent=2) + "\n", encoding="utf-8")
     lines = [json.dumps(r, ensure_ascii=False) for r in comments(rng)]
     (DATA / "sample_comments.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
