@@ -185,8 +185,12 @@ def mention_before(text: str, a: int, b: int) -> Mention | None:
     if m:
         return Mention(m.group(), m.start(), m.end(), "")
     picked: list[tuple[str, int, int]] = []
-    for tok in reversed(toks):
+    for k in range(len(toks) - 1, -1, -1):
+        tok = toks[k]
         low = tok[0].lower()
+        if _name_of(toks, k, picked):
+            picked.append(tok)  # "the Ministry of Transport": "of" inside a name
+            continue
         if not tok[0][0].isalnum() or (low in _STOP_BACK and picked) or len(picked) >= 7:
             break
         picked.append(tok)
@@ -196,6 +200,17 @@ def mention_before(text: str, a: int, b: int) -> Mention | None:
         return None
     picked.reverse()
     return Mention(text[picked[0][1] : picked[-1][2]], picked[0][1], picked[-1][2], "")
+
+
+def _name_of(toks: list[tuple[str, int, int]], k: int, picked: list[tuple[str, int, int]]) -> bool:
+    """``of`` between two capitalised words (Ministry of Transport, Bank of Millbrook)."""
+    return (
+        toks[k][0] == "of"
+        and bool(picked)
+        and picked[-1][0][:1].isupper()
+        and k > 0
+        and toks[k - 1][0][:1].isupper()
+    )
 
 
 def subject_of(text: str, a: int, b: int) -> Mention | None:

@@ -142,17 +142,22 @@ def _relative_clause(words: list[str], rule: str) -> tuple[str, Evidence] | None
         found = _decide(head, rule, "")
         if found:
             return found
+    words = [w for w in words if w != "s"]  # "the city’s" -> city
     verbs = [w for w in words[1:6] if w in PRIVATE_LIFE_VERBS]
     if not verbs:
         return None
     at = words.index(verbs[0])
-    if verbs[0] in _OWNING and not BUSINESS_NOUNS & set(words[at + 1 : at + 4]):
+    after = words[at + 1 : at + 7]
+    if verbs[0] in _OWNING and not BUSINESS_NOUNS & set(after[:3]):
         return None  # "who runs the campaign's effort": not a private business
-    clause = " ".join(words[: at + 3])
-    bodies = set(words[at + 1 : at + 7]) - _PLACES  # "who has lived in the city": a place
-    if bodies & OFFICIAL_ORG_WORDS:
+    official = [w for w in after if w in OFFICIAL_ORG_WORDS and w not in _PLACES]
+    org = [w for w in after if w in ORG_WORDS and w not in _PLACES]
+    business = [w for w in after[:3] if w in BUSINESS_NOUNS]
+    decider = (official or org or business or [verbs[0]])[0]
+    clause = " ".join(words[: at + 1 + after.index(decider) + 1 if decider in after else at + 1])
+    if official:
         return "official", {"cue": clause, "rule": "relative clause: works for a public body"}
-    if bodies & ORG_WORDS:
+    if org:
         return "organization", {"cue": clause, "rule": "relative clause: works for an organisation"}
     return "public", {"cue": clause, "rule": "relative clause: private life"}
 
