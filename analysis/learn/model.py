@@ -32,20 +32,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
 
 from analysis.errors import EvaluationError, InputError
 from analysis.learn.corrections import same_target, with_evidence
 from analysis.schema import STANCE_LABELS
 from analysis.stance import Target, score_stance
+
+if TYPE_CHECKING:  # scikit-learn loads only when a model is trained or used: the CLI starts faster
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
 
 FORMAT = "reaction-lens-stance-model"
 SCHEMA_VERSION = 1
@@ -161,6 +160,8 @@ def _row(text: str, rule: Any, sent: Mapping[str, float]) -> list[float]:
 
 def _counters() -> dict[str, CountVectorizer]:
     """Word 1–2-gram and char_wb 2–5-gram counters (n-grams seen at least twice)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
     common: dict[str, Any] = {"min_df": 2, "lowercase": True, "dtype": np.float64}
     return {
         "word": CountVectorizer(token_pattern=_TOKEN, ngram_range=(1, 2), **common),
@@ -186,6 +187,9 @@ def _fit(
     labels: Sequence[str],
     seed: int,
 ) -> tuple[list[TfidfTransformer], LogisticRegression]:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     weights = [TfidfTransformer(sublinear_tf=True).fit(c) for c in counts]
     blocks = [w.transform(c) for w, c in zip(weights, counts, strict=True)]
     clf = classifier(len(set(labels)), seed)
@@ -196,6 +200,8 @@ def _fit(
 def classifier(n_classes: int, seed: int) -> LogisticRegression:
     """Two labels: liblinear's dual solver, many times faster when n-grams outnumber examples.
     Three: multinomial lbfgs (liblinear is one-vs-rest and no longer takes several classes)."""
+    from sklearn.linear_model import LogisticRegression
+
     if n_classes == 2:
         return LogisticRegression(
             C=C,
@@ -224,6 +230,8 @@ def _proba_blocks(
     dense: np.ndarray[Any, np.dtype[np.float64]],
     scale: float = DENSE_SCALE,
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
+    import scipy.sparse as sp
+
     matrix = sp.hstack([*blocks, sp.csr_matrix(dense * scale)], format="csr")
     return np.asarray(clf.predict_proba(matrix), dtype=np.float64)
 
@@ -289,6 +297,8 @@ def train_stance(
     counters, counts = _count(texts)
     cv = cross_validate(counts, dense, labels, seed=seed, folds=folds)
     weights, clf = _fit(counts, dense, labels, seed)
+    from sklearn.pipeline import Pipeline
+
     estimators: dict[str, Any] = {
         name: Pipeline([("count", counter), ("tfidf", weight)])
         for (name, counter), weight in zip(counters.items(), weights, strict=True)
@@ -321,6 +331,8 @@ def cross_validate(
     folds: int,
 ) -> dict[str, Any]:
     """Stratified k-fold: macro-F1 per fold (mean, std), pooled F_avg and calibration error."""
+    from sklearn.model_selection import StratifiedKFold
+
     from analysis.learn.agreement import agreement
 
     k = min(folds, min(labels.count(x) for x in set(labels)))
