@@ -177,8 +177,13 @@ def analyse(
 
 
 def combine(old: Dataset, new: Dataset) -> Dataset:
-    """Add ``new`` sources to ``old`` (same target): statements, reports and failures together."""
-    frame = pd.concat([old.statements, new.statements], ignore_index=True)
+    """Add ``new`` sources to ``old`` (same target): statements, reports and failures together.
+
+    Statements already loaded (same statement_id: same source, position and text) are not
+    added twice, so adding a file again does not double its counts.
+    """
+    fresh = new.statements[~new.statements["statement_id"].isin(old.statements["statement_id"])]
+    frame = pd.concat([old.statements, fresh], ignore_index=True)
     reports = old.reports + new.reports
     failures = new.failures
     run = pipeline.manifest(target=new.target, reports=reports, failures=failures)

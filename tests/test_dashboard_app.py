@@ -170,6 +170,21 @@ def test_pasted_article_replaces_the_data(app: AppTest) -> None:
     assert set(dataset.statements["source"]) == {"pasted text"}
     assert re.search(r"Analysed \d+ statements", app.success[0].value)
 
+    pasted = len(dataset.statements)
+    app.radio(key="src_mode").set_value("are added to the current data")
+    app.button(key="src_go").click().run()  # the same article again: nothing doubles
+    assert len(app.session_state["dataset"].statements) == pasted
+    second = (
+        article.replace("Tom Reyes", "Ana Ruiz")
+        .replace("people to work", "nurses to work")
+        .replace("disaster", "catastrophe")
+    )
+    app.text_area(key="src_paste").set_value(second)
+    app.button(key="src_go").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    combined = app.session_state["dataset"].statements
+    assert len(combined) == 2 * pasted and "Ana Ruiz" in set(combined["speaker"].dropna())
+
 
 def test_table_path_after_double_dash_is_opened(
     app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -115,3 +115,21 @@ def test_speakers_table_has_main_role() -> None:
         ["Ortiz", "official", 3],
         ["elm", "public", 1],
     ]
+
+
+def test_progress_bar_shows_counts() -> None:
+    from dashboard.data import progress_bar
+
+    calls: list[tuple[float, str]] = []
+
+    class Bar:
+        def progress(self, value: float, *, text: str) -> None:
+            calls.append((value, text))
+
+    update = progress_bar(Bar())
+    update("sentiment", 250, 1000, 3)
+    update("stance", 0, 0, 0)
+    assert calls == [
+        (0.25, "sentiment: 250 of 1,000 rows · 3 skipped"),
+        (1.0, "stance: 0 of 0 rows"),
+    ]
