@@ -55,7 +55,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         agency administration government ministry nominee candidate trooper sergeant sgt.
         lieutenant lt. captain capt. detective superintendent dpd fbi ice pentagon
         congress senate statehouse county city-hall state-department authorities council
-        general gen. attorney-general republican democrat democratic gop
+        general gen. sens. reps. attorney-general republican democrat democratic gop
         alderman alderwoman alderperson councilmember councilmembers assemblyman assemblywoman
         assemblymember legislators treasurer comptroller auditor clerk magistrate justice
         marshal constable inspector ranger firefighter premier chancellor mp envoy consul
@@ -89,7 +89,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
         reply replies comment comments person owner owners shopkeeper shopkeepers shopper
         shoppers baker farmer farmers driver drivers commuter commuters worker workers
         employee employees nurse nurses teacher teachers homeowner homeowners tenant tenants
-        landlord retiree retirees mother father mom dad grandmother
+        landlord retiree retirees widow widower mother father mom dad grandmother
         grandfather patient patients passenger passengers cyclist cyclists pedestrian
         pedestrians volunteer volunteers neighbors neighbours caller callers listener
         listeners audience-member shop-owner business-owner store-owner
@@ -98,6 +98,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
     "media": frozenset(
         """
         reporter reporters journalist journalists correspondent editor editors columnist
+        writer writers commentator commentators blogger bloggers
         anchor host newspaper outlet network cnn reuters msnbc nbc abc cbs bbc ap
         politico breitbart bloomberg npr axios huffpost times post journal guardian
         independent gazette herald tribune magazine radio news
@@ -111,6 +112,7 @@ ROLE_CUES: dict[str, frozenset[str]] = {
 BODY_TITLES: dict[str, str | None] = {
     "director": "official",
     "head": None,
+    "speaker": None,
     "manager": None,
     "chair": None,
     "chairman": None,
@@ -201,6 +203,7 @@ TITLE_WORDS = frozenset(
     assemblymember councilman councilwoman councillor manager district prosecutor treasurer
     comptroller auditor clerk magistrate chancellor premier envoy administrator chair
     chairman chairwoman chairperson supervisor legislator lawmaker trooper justice retired
+    sens. reps. speaker
     """.split()
 )
 

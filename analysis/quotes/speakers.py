@@ -30,7 +30,7 @@ from analysis.quotes.rules import (
 
 _RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?(?:[ \t]+[A-Z][\w’'\-]*(?:\.(?= [A-Z]))?)*")
 _APPOSITIVE = re.compile(  # an age may come first: "Rosa Delgado, 54, a baker"
-    r",\s+(?:\d{1,3},\s+)?([^,.;:“”\"]{3,120})"
+    r",\s+(?:\d{1,3},\s+)?((?:[^,.;:“”\"]|\.(?=\S)){3,120})"  # "U.S." stays inside
 )
 _TAG_RULE = "party-state tag"
 _PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
