@@ -217,3 +217,45 @@ def test_extract_quotes_person_described_by_apposition(
 def test_extract_quotes_role_stays_unknown_when_nothing_decides(text: str) -> None:
     (q,) = statements(text)
     assert (q.speaker, q.speaker_role) == ("Kim Hale", "unknown")
+
+
+MORE_ROLES = [
+    pytest.param(
+        "Sens. Ana Ruiz (D-Ohio) and Tom Hale (R-Ohio) wrote to the mayor.\n\n“This closure"
+        " hurts our state,” Ruiz said.",
+        ("Ana Ruiz", "official"),
+        id="plural-title-and-party-tag",
+    ),
+    pytest.param(
+        "House Speaker Ana Ruiz spoke on Sunday.\n\n“The votes are there,” Ruiz said.",
+        ("Ana Ruiz", "official"),
+        id="house-speaker",
+    ),
+    pytest.param(
+        "“The plaza is a gift to walkers,” said Ana Ruiz, a writer for the Millbrook Herald.",
+        ("Ana Ruiz", "media"),
+        id="writer-for-a-paper",
+    ),
+    pytest.param(
+        "Ana Ruiz, who served as U.S. ambassador to Peru, said: “Plazas like this work"
+        " everywhere.”",
+        ("Ana Ruiz", "official"),
+        id="abbreviation-inside-relative-clause",
+    ),
+    pytest.param(
+        "“We waited twenty years for this,” said flood widow Ana Ruiz.",
+        ("Ana Ruiz", "public"),
+        id="lower-case-description-before-name",
+    ),
+    pytest.param(
+        "“Growth will slow next year,” said bank chief economist Ana Ruiz.",
+        ("Ana Ruiz", "expert"),
+        id="lower-case-title-chain",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_ROLES)
+def test_extract_quotes_title_variants(text: str, expected: tuple[str, str]) -> None:
+    (q,) = statements(text)
+    assert (q.speaker, q.speaker_role) == expected

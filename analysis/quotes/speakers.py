@@ -82,6 +82,17 @@ def split_name(tokens: list[str]) -> tuple[list[str], list[str]]:
     return titles, name
 
 
+def _lowercase_title(tokens: list[str]) -> int:
+    """Length of a lower-case description before a full name at the end, else 0."""
+    k = 0
+    while k < len(tokens) and not tokens[k][:1].isupper():
+        k += 1
+    name = tokens[k:]
+    if k == 0 or len(name) < 2 or tokens[0].lower() in NON_NAME_WORDS:
+        return 0
+    return k if all(t[:1].isupper() for t in name) else 0
+
+
 def _clip_run(tokens: list[str]) -> list[str]:
     """Cut a run at a sentence end hidden in it ("World War II. Last" -> "World War II")."""
     for i, tok in enumerate(tokens[:-1]):
@@ -253,6 +264,9 @@ class Resolver:
         capital = [t for t in name if t[:1].isupper() and t.lower() not in NON_NAME_WORDS]
         if capital and name[0][:1].isupper():
             return self._named(mention, titles, name)
+        k = _lowercase_title(name)
+        if k:  # "flood widow Ana Ruiz": a lower-case description, then the name
+            return self._named(mention, titles + [t.lower() for t in name[:k]], name[k:])
         if low.startswith("the ") and head in INSTITUTION_NOUNS and len(words) <= 4:
             return self._institution(mention, head)
         if low.startswith("the ") and len(words) <= 3:
