@@ -370,7 +370,8 @@ def _hover_array(rows: pd.DataFrame, texts: pd.Series | None) -> np.ndarray[Any,
     if "text" in rows.columns:
         said = rows["text"].astype("object")
     elif texts is not None:
-        said = texts.loc[rows.index].astype("object")
+        # get_indexer is arithmetic on a RangeIndex; .loc would hash every label.
+        said = texts.iloc[texts.index.get_indexer(rows.index)].astype("object")
     else:
         said = pd.Series("", index=rows.index, dtype="object")
     hovers = [
