@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.quotes import Quote, extract_quotes
+from analysis.quotes.spans import collapse
 
 
 def statements(text: str) -> list[Quote]:
@@ -118,3 +121,31 @@ def test_extract_quotes_unclosed_quote_without_clear_attribution_has_no_speaker(
 ) -> None:
     (q,) = extract_quotes(text)
     assert q.speaker is None and (q.note or "").startswith("recovered")
+
+
+FRAGMENTS = [
+    "“We will fight this, Ruiz said at noon. ",
+    "“We have the votes, said Ana Ruiz, the mayor. ",
+    "“a b c",
+    "d e,” she said. ",
+    "A third reply summed it up:",
+    "The Millbrook Cyclists Alliance, which runs the “Ride Elm” rally, said: ",
+    "the union’s note read. ",
+    "\n\n",
+    " ",
+    ", ",
+    '"',
+    "Sens. ",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
+def test_extract_quotes_split_unclosed_quotes_keep_offsets(parts: list[str]) -> None:
+    text = "".join(parts)
+    for q in extract_quotes(text):
+        assert 0 <= q.char_start <= q.char_end <= len(text)
+        assert collapse(text[q.char_start : q.char_end]) == q.text
+        assert q.text and q.text.strip() == q.text
+        if q.attribution is not None:
+            assert text[q.attribution_start : q.attribution_end] == q.attribution

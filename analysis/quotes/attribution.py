@@ -468,8 +468,8 @@ def inside_unclosed(text: str, span: Span, cues: Cues) -> tuple[int, int, Attrib
     lo, hi = span.pieces[-1]
     for cue in cues.finditer(text, lo, hi):
         comma = text.rfind(",", lo, cue.start())
-        if comma < 0 or len(text[span.start : comma].split()) < 2:
-            continue
+        if comma < 0 or len(text[lo:comma].split()) < 2:
+            continue  # at least two words of the quotation's last paragraph before the comma
         end = sentence_end(text, cue.end(), hi)
         gap = text[comma + 1 : cue.start()]
         if gap.strip():
