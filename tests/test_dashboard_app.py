@@ -230,3 +230,16 @@ def test_undetected_columns_can_be_named_then_corrected(app: AppTest) -> None:
     app.button(key="map_0_go").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert sorted(app.session_state["dataset"].statements["speaker"]) == ["x1", "x2"]
+
+
+def test_speaker_opens_in_the_explorer(app: AppTest) -> None:
+    _go(app, "screens/speakers.py")
+    speaker = app.selectbox(key="speaker_pick").options[0]
+    app.selectbox(key="speaker_pick").set_value(speaker).run()
+    cards = [m.value for m in app.markdown if "border-radius:8px" in m.value]
+    assert cards and all(speaker in card for card in cards)
+    app.button(key="speaker_explore").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Statements"
+    assert app.session_state["f_speakers"] == [speaker]
+    assert set(_explorer_table(app)["speaker"].astype(str)) == {speaker}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import render, sidebar, state, views
+from dashboard import filters, render, sidebar, state, views
+
+SCREENS = Path(__file__).resolve().parent
 
 TABLE_ROWS = 1_000  # the table lists the most active speakers; the rest are a filter away
 CARDS = 30
@@ -50,11 +54,23 @@ picked = st.selectbox(
     key="speaker_pick",
     placeholder="Choose a speaker",
 )
+
+
+def _explore(speaker: str) -> None:
+    """Filter every page to this speaker (the sidebar shows it) before switching pages."""
+    st.session_state[filters.SELECTS["speakers"][0]] = [speaker]
+
+
 if picked:
     rows = view[view["speaker"] == picked]
-    st.markdown(f"**{len(rows):,} statement{'s' if len(rows) != 1 else ''}**")
+    head = st.columns([3, 1])
+    head[0].markdown(f"**{len(rows):,} statement{'s' if len(rows) != 1 else ''}**")
+    if head[1].button(
+        "Open in Statements", key="speaker_explore", on_click=_explore, args=(picked,)
+    ):
+        st.switch_page(SCREENS / "statements.py")
     st.markdown(render.LEGEND, unsafe_allow_html=True)
     for record in views.full_rows(dataset.statements, rows.index[:CARDS]):
         st.markdown(render.statement_card(record), unsafe_allow_html=True)
     if len(rows) > CARDS:
-        st.caption(f"First {CARDS}; filter by this speaker in the sidebar to page through all.")
+        st.caption(f"First {CARDS}; *Open in Statements* pages through all of them.")
