@@ -74,6 +74,16 @@ BODY_TITLES = [
         id="spokeswoman-of-the-city",
     ),
     pytest.param(
+        "“The plaza opens in May,” said Ana Ruiz, a spokeswoman for Mayor Dana Ortiz.",
+        "official",
+        id="spokeswoman-of-an-office-holder",
+    ),
+    pytest.param(
+        "“The plaza opens in May,” said Ana Ruiz, chair of the Millbrook Democratic Party.",
+        "organization",
+        id="party-chair",
+    ),
+    pytest.param(
         "Campaign manager Ana Ruiz spoke first.\n\n“The plaza opens in May,” Ruiz said.",
         "organization",
         id="campaign-manager",

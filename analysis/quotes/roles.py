@@ -31,7 +31,8 @@ _OFFICE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(OFFICE_PHRASES, key=len, reverse=True)) + r")\b",
     re.I,
 )
-_OFFICIAL_BODY = OFFICIAL_ORG_WORDS | frozenset("fbi pentagon statehouse city-hall white".split())
+_PARTY = frozenset("republican democrat democratic gop nominee candidate".split())
+_OFFICIAL_BODY = OFFICIAL_ORG_WORDS | (ROLE_CUES["official"] - _PARTY)  # "for the mayor"
 _ORG_BODY = ORG_WORDS | ROLE_CUES["organization"]
 _OWNING = frozenset("own owns owned run runs ran manage manages managed opened".split())
 _PLACES = frozenset("city county state house street town village".split())
