@@ -22,6 +22,9 @@ from dashboard.charts import ROLE_COLORS, SENTIMENT_COLORS, STANCE_COLORS
 
 MENTION_KINDS = frozenset({"target", "opponent"})
 SKIP_KINDS = frozenset({"reason", "reply", "speaker"})  # not spans of the text
+# Stance "valence" entries are VADER words weighed toward the target: they are highlighted as
+# sentiment words (legend colours) and their stance weight is listed in the evidence line.
+SENTIMENT_SHAPED = frozenset({"valence"})
 
 
 class Mark(NamedTuple):
@@ -48,7 +51,7 @@ def marks(text: str, sentiment_evidence: str | None, stance_evidence: str | None
     """
     found: list[Mark] = []
     for term, value, start, end, kind in aggregate.evidence_spans(stance_evidence):
-        if kind in SKIP_KINDS or start is None or end is None:
+        if kind in SKIP_KINDS or kind in SENTIMENT_SHAPED or start is None or end is None:
             continue
         if 0 <= start < end <= len(text):
             found.append(Mark(start, end, kind or "cue", value, term))

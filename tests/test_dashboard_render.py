@@ -45,6 +45,16 @@ def test_marks_use_stance_offsets_and_find_vader_words() -> None:
     ]
 
 
+def test_stance_valence_words_are_highlighted_as_sentiment() -> None:
+    sentiment = json.dumps({"words": [{"word": "great", "valence": 3.1}]})
+    stance = _stance(("valence", "great", 0.3))
+    marks = render.marks(TEXT, sentiment, stance)
+    assert [(m.kind, m.value) for m in marks] == [("sentiment", 3.1)]
+    assert "valence “great” +0.30" in render.statement_card(
+        {"text": TEXT, "sentiment_evidence": sentiment, "stance_evidence": stance}
+    )
+
+
 def test_marks_drop_overlaps_and_bad_offsets() -> None:
     stance = json.dumps(
         [
