@@ -30,6 +30,8 @@ CACHE_SIZE = 100_000  # repeated (text, speaker, role) scored once; bounded for 
 _MENTION_KINDS = frozenset({"target", "opponent"})
 
 Key = tuple[str | None, str | None, str | None]  # text, speaker, speaker_role
+# Same text as json.dumps(..., ensure_ascii=False), without building an encoder per row.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -43,12 +45,12 @@ class StanceColumns:
     def append(self, result: StanceResult) -> None:
         self.labels.append(result.label)
         self.scores.append(result.score)
-        self.evidence.append(json.dumps(result.evidence, ensure_ascii=False))
+        self.evidence.append(_to_json(result.evidence))
 
     def put(self, i: int, result: StanceResult) -> None:
         self.labels[i] = result.label
         self.scores[i] = result.score
-        self.evidence[i] = json.dumps(result.evidence, ensure_ascii=False)
+        self.evidence[i] = _to_json(result.evidence)
 
 
 def add_stance(
