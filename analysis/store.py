@@ -16,7 +16,8 @@ Tables (``SCHEMA_VERSION`` 2)::
     skipped     run_id, source, row, reason, raw
 
 ``current`` marks the newest version of each statement (a stance re-score supersedes older
-ones); ``seq`` keeps the import order for paging. DuckDB lets one process write a file at a time:
+ones); ``seq`` keeps the import order for paging. A column added to the statement schema after
+a file was written is added to it on open, empty for the rows already there. DuckDB lets one process write a file at a time:
 opening waits, with backoff, for another writer to finish, then fails with a clear message.
 """
 
@@ -458,11 +459,12 @@ def open_project(
     con = _connect(path, read_only=read_only, wait=wait)
     try:
         version = _version(con, path)
-        if version != SCHEMA_VERSION and read_only:
+        stale = version != SCHEMA_VERSION or bool(_missing_columns(con))
+        if stale and read_only:
             con.close()
             _migrate_file(path, wait)
             con = _connect(path, read_only=True, wait=wait)
-        elif version != SCHEMA_VERSION:
+        elif stale:
             _migrate(con, path, version)
         yield Project(path, con, read_only)
     finally:
@@ -598,19 +600,22 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 1 kept skipped rows only inside each source's report JSON and lacked the stance
-    columns added since: add the ``skipped`` table (filled from the reports' counts is not
-    possible, so it starts empty) and any schema column missing from ``statements`` (as NULL)."""
+    """Version 1 kept skipped rows only inside each source's report JSON: add the ``skipped``
+    table (it starts empty; the reports keep their counts)."""
     _sql(con, _DDL[3])
-    have = {
-        r[0]
-        for r in _sql(
-            con, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'statements'"
-        )
-    }
-    for name, dtype in schema.COLUMNS.items():
-        if name not in have:
-            _sql(con, f"ALTER TABLE statements ADD COLUMN {name} {_SQL_TYPES[dtype]}")
+
+
+def _missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Statement schema columns the file's ``statements`` table lacks (added to the schema since)."""
+    sql = "SELECT column_name FROM duckdb_columns() WHERE table_name = 'statements'"
+    have = {r[0] for r in _sql(con, sql)}
+    return [name for name in schema.COLUMNS if name not in have]
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A column added to the statement schema is added to an older file as NULL (additive)."""
+    for name in _missing_columns(con):
+        _sql(con, f"ALTER TABLE statements ADD COLUMN {name} {_SQL_TYPES[schema.COLUMNS[name]]}")
 
 
 #: from-version -> step to the next version; each step runs in the migration's transaction.
@@ -624,6 +629,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
         while version < SCHEMA_VERSION:
             MIGRATIONS[version](con)
             version += 1
+        _add_missing_columns(con)
         _sql(con, "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     except duckdb.Error as exc:
         _sql(con, "ROLLBACK")

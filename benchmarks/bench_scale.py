@@ -158,6 +158,7 @@ def project_digest(project: Path) -> str:
 
     cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '<NA>')" for c in schema.COLUMNS)
     con = duckdb.connect(str(project), read_only=True)
+    con.execute("SET enable_progress_bar = false")
     try:
         row = con.execute(
             f"SELECT sha256(string_agg(md5(concat_ws('|', {cells})), '' ORDER BY seq)) "
@@ -201,6 +202,26 @@ def measure(mode: str, source: Path, project: Path) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     result.update(wall=wall, rss_sum=peak_sum, rss_max=peak_one)
     return result
+
+
+def differing_cells(left: Path, right: Path) -> dict[str, int]:
+    """Column -> number of rows (matched by import order) whose values differ."""
+    import duckdb
+
+    from analysis import schema
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute(f"ATTACH '{left}' AS l (READ_ONLY)")
+        con.execute(f"ATTACH '{right}' AS r (READ_ONLY)")
+        counts = ", ".join(f"count_if(l.{c} IS DISTINCT FROM r.{c})" for c in schema.COLUMNS)
+        row = con.execute(
+            f"SELECT {counts} FROM l.statements l FULL JOIN r.statements r USING (seq)"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    return {c: int(n) for c, n in zip(schema.COLUMNS, row, strict=True) if n}
 
 
 def naive_baseline(source: Path, rows: int) -> tuple[float, float]:
@@ -292,6 +313,13 @@ def report(rows: int, data: Path, modes: list[str]) -> None:
         )
     digests = {project_digest(data / f"project_{mode}_{rows}.duckdb") for mode in results}
     print(f"outputs identical across {list(results)}: {len(digests) == 1}")
+    if len(digests) > 1:
+        first = list(results)[0]
+        for mode in list(results)[1:]:
+            diff = differing_cells(
+                data / f"project_{first}_{rows}.duckdb", data / f"project_{mode}_{rows}.duckdb"
+            )
+            print(f"  {mode} vs {first}: rows differing per column {diff or 'none'}")
     if "single" in results and "dask" in results:
         ratio = results["single"]["wall"] / results["dask"]["wall"]
         print(f"dask 2 workers vs single: {ratio:.2f}x (target >= {TARGETS['dask_speedup']}x)")
