@@ -153,6 +153,12 @@ INSTITUTIONS = [
         id="ministry-of",
     ),
     pytest.param(
+        "“Officers will close the street at noon,” said a spokesperson for the Millbrook Police"
+        " Department.",
+        ("Millbrook Police Department", "official", "spokesperson"),
+        id="spokesperson-for-a-named-body",
+    ),
+    pytest.param(
         "Council member Joan Park backed the plan. “It is the right call,” Park said.\n\n"
         "“We will review the plaza in a year,” the council said.",
         ("the council", "official", "council"),
@@ -173,6 +179,11 @@ PEOPLE = [
         " deliveries would suffer.\n\n“My suppliers come at noon, not at dawn,” Quinn said.",
         ("Marta Quinn", "public", "who has run a hardware shop"),
         id="relative-clause-runs-a-shop",
+    ),
+    pytest.param(
+        "“Half my customers come by car,” said Ana Ruiz, who owns the Elm Street Bakery.",
+        ("Ana Ruiz", "public", "who owns the elm street bakery"),
+        id="relative-clause-owns-a-named-business",
     ),
     pytest.param(
         "Sam Ortiz, who has lived on Elm Street for thirty years, said: “Half my neighbours"

@@ -149,11 +149,11 @@ def _relative_clause(words: list[str], rule: str) -> tuple[str, Evidence] | None
         return None
     at = words.index(verbs[0])
     after = words[at + 1 : at + 7]
-    if verbs[0] in _OWNING and not BUSINESS_NOUNS & set(after[:3]):
+    if verbs[0] in _OWNING and not BUSINESS_NOUNS & set(after[:5]):
         return None  # "who runs the campaign's effort": not a private business
     official = [w for w in after if w in OFFICIAL_ORG_WORDS and w not in _PLACES]
     org = [w for w in after if w in ORG_WORDS and w not in _PLACES]
-    business = [w for w in after[:3] if w in BUSINESS_NOUNS]
+    business = [w for w in after[:5] if w in BUSINESS_NOUNS]
     decider = (official or org or business or [verbs[0]])[0]
     clause = " ".join(words[: at + 1 + after.index(decider) + 1 if decider in after else at + 1])
     if official:

@@ -93,6 +93,20 @@ def _lowercase_title(tokens: list[str]) -> int:
     return k if all(t[:1].isupper() for t in name) else 0
 
 
+def _speaks_for(words: list[str]) -> int:
+    """Index after ``for``/``of`` in "a spokesperson for the X Department", else 0."""
+    for k, w in enumerate(words[:4]):
+        if w.lower() in {"for", "of", "at"}:
+            return k + 1 if k and words[k - 1].lower() in _SPEAKS_FOR else 0
+    return 0
+
+
+_SPEAKS_FOR = frozenset(
+    "spokesperson spokesman spokeswoman representative representatives official officials"
+    " aide aides lawyer lawyers attorney attorneys".split()
+)
+
+
 def _clip_run(tokens: list[str]) -> list[str]:
     """Cut a run at a sentence end hidden in it ("World War II. Last" -> "World War II")."""
     for i, tok in enumerate(tokens[:-1]):
@@ -294,6 +308,9 @@ class Resolver:
         joined = " ".join(name)
         if any(t.lower() in ORG_WORDS for t in name):
             words = mention.text.split()
+            cut = _speaks_for(words)
+            if cut:  # "a spokesperson for the Millbrook Police Department": the body speaks
+                return self._spokes_body(mention, words[:cut], words[cut:])
             while len(words) > 1 and words[0].lower() in NON_NAME_WORDS:
                 words.pop(0)  # "The Harbor City Police Department" -> without "The"
             joined = _strip_possessive(" ".join(words))
@@ -305,6 +322,25 @@ class Resolver:
         full = self.registry.surnames.get(name[-1], joined) if len(name) == 1 else joined
         role, ev = self._role_of(full, " ".join(titles) + " , " + mention.appositive)
         return Resolved(full, role, ev, True)
+
+    def _spokes_body(self, mention: Mention, head: list[str], body: list[str]) -> Resolved:
+        """An unnamed spokesperson of a named body: the body is the speaker."""
+        while len(body) > 1 and body[0].lower() in NON_NAME_WORDS:
+            body.pop(0)
+        name = _strip_possessive(" ".join(body))
+        role, ev = institution_role(name)
+        evidence: Evidence = {
+            "cue": head[-2].lower(),
+            "rule": f"speaks for the body ({ev.get('rule')})",
+            "body_cue": ev.get("cue"),
+            "mention": mention.text,
+        }
+        return Resolved(
+            name,
+            role,
+            evidence,
+            False,
+        )
 
     def _role_of(self, name: str, near: str) -> tuple[str, Evidence]:
         for part, rule in ((near.split(" , ")[0], "title"), (near.split(" , ")[-1], "appositive")):
