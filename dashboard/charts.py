@@ -175,13 +175,20 @@ def fig_quadrant(
 def fig_timeline(
     frame: pd.DataFrame, *, texts: pd.Series | None = None, freq: str | None = None
 ) -> go.Figure:
-    """Comment volume (bars) and mean sentiment and stance (lines) over time.
+    """Comment volume (bars) and their mean sentiment and stance (lines) over time.
+
+    Bars and lines count comments (all statements when there are none), so an article's quotes
+    do not show up as a burst of "reaction"; official statements are the diamonds.
 
     Official and organization statements with a time are marked as diamonds on the lines, with
     their text on hover; the title says how many had no time (article quotes often have none).
     """
-    freq = freq or pick_frequency(frame)
-    buckets = aggregate.by_time(frame, freq=freq)
+    comments = (frame["source_kind"] == "comment").to_numpy(dtype=bool, na_value=False)
+    reaction = frame
+    if comments.any() and not comments.all():
+        reaction = frame.loc[comments, ["posted_at", *_SCORE_COLUMNS]]
+    freq = freq or pick_frequency(reaction)
+    buckets = aggregate.by_time(reaction, freq=freq)
     # Two stacked panels on one x axis, laid out by hand (make_subplots costs ~0.1 s).
     traces: list[go.Bar | go.Scatter] = [
         go.Bar(
@@ -231,7 +238,8 @@ def fig_timeline(
                 yaxis="y2",
             )
         )
-    title = f"Over time (per {_FREQ_NAMES.get(freq, freq)})"
+    kind = "Comments" if comments.any() else "Statements"
+    title = f"{kind} over time (per {_FREQ_NAMES.get(freq, freq)})"
     if dated_total > len(dated):
         title += f" · {len(dated)} of {dated_total:,} official statements marked"
     undated = int(is_official.sum()) - dated_total
@@ -336,6 +344,7 @@ def figure_titles(figures: Sequence[go.Figure]) -> list[str]:
     return [str(f.layout.title.text or "") for f in figures]
 
 
+_SCORE_COLUMNS = ("sentiment_compound", "stance_score", "stance_label")
 _POINT_COLUMNS = (
     "speaker",
     "speaker_role",

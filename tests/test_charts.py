@@ -21,7 +21,7 @@ def _row(n: int, role: str, sentiment: float | None, stance: str | None, **extra
     return {
         "statement_id": f"s{n}",
         "source": "comments.csv",
-        "source_kind": "comment",
+        "source_kind": extra.pop("source_kind", "comment"),
         "text": extra.pop("text", f"comment {n} about the plaza"),
         "speaker": extra.pop("speaker", f"user{n}"),
         "speaker_role": role,
@@ -126,6 +126,21 @@ def test_timeline_volume_means_and_official_marks(frame: pd.DataFrame) -> None:
     assert marks.name == "official statement" and len(marks.x) == 1  # the dated official one
     assert marks.marker.symbol == "diamond"
     assert "1 official statement without a time" in fig.layout.title.text
+
+
+def test_timeline_counts_comments_not_article_quotes() -> None:
+    table = schema.from_records(
+        [
+            _row(1, "official", 0.4, "favor", source_kind="article", posted_at="2026-03-09T08:00Z"),
+            _row(2, "public", -0.4, "against", posted_at="2026-03-09T08:30Z"),
+            _row(3, "public", 0.2, "favor", posted_at="2026-03-09T09:10Z"),
+        ]
+    )
+    fig = charts.fig_timeline(table, freq="h")
+    bars, sentiment, _, marks = fig.data
+    assert list(bars.y) == [1, 1]
+    assert list(sentiment.y) == pytest.approx([-0.4, 0.2])
+    assert len(marks.x) == 1 and fig.layout.title.text.startswith("Comments over time")
 
 
 def test_timeline_without_times_is_empty_not_an_error() -> None:
