@@ -248,6 +248,17 @@ MORE_ROLES = [
         id="plural-title-and-party-tag",
     ),
     pytest.param(
+        "Ana Ruiz hosted a picnic for voters. Later, Ruiz (D-Ohio) spoke.\n\n“We will win this"
+        " seat,” Ruiz said.",
+        ("Ana Ruiz", "official"),
+        id="party-tag-on-a-later-surname",
+    ),
+    pytest.param(
+        "Ana Ruiz, D-Ohio, spoke on Monday.\n\n“We will win this seat,” Ruiz said.",
+        ("Ana Ruiz", "official"),
+        id="ap-style-party-tag",
+    ),
+    pytest.param(
         "House Speaker Ana Ruiz spoke on Sunday.\n\n“The votes are there,” Ruiz said.",
         ("Ana Ruiz", "official"),
         id="house-speaker",

@@ -33,7 +33,9 @@ _APPOSITIVE = re.compile(  # an age may come first: "Rosa Delgado, 54, a baker"
     r",\s+(?:\d{1,3},\s+)?((?:[^,.;:“”\"]|\.(?=\S)){3,120})"  # "U.S." stays inside
 )
 _TAG_RULE = "party-state tag"
-_PARTY_TAG = re.compile(r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)")
+_PARTY_TAG = re.compile(  # "(D-Ohio)" or AP's ", R-Ky.,"
+    r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)|,\s*(?:R|D|I)-[A-Z][A-Za-z]{1,12}\.?(?=,)"
+)
 _POSSESSIVE = ("’s", "'s", "’", "'")
 _MEDIA_NAMES = frozenset(
     "cnn reuters msnbc nbc abc cbs bbc ap politico breitbart bloomberg npr axios huffpost"
@@ -204,6 +206,9 @@ def build_registry(text: str) -> Registry:
         known = reg.surnames.get(tok)
         if known:
             reg.occurrences.append((pos, known))
+            tag = _PARTY_TAG.match(text, pos + len(tok))
+            if tag:  # "Scott (D-Va.)" later in the article: the tag is his
+                reg.context.setdefault(known, []).append((_TAG_RULE, tag.group().strip(" ,")))
     reg.occurrences.sort()
     return reg
 
@@ -235,7 +240,7 @@ def _note_titles(
         ctx.append(("appositive", app.group(1)))
     tag = _PARTY_TAG.match(text, end)
     if tag:
-        ctx.append((_TAG_RULE, tag.group().strip()))  # Jane Roe (D-Ohio) sits in a legislature
+        ctx.append((_TAG_RULE, tag.group().strip(" ,")))  # Jane Roe (D-Ohio) sits in a legislature
     gender = _gender(titles + before)
     if gender:
         reg.gender.setdefault(full, gender)
