@@ -68,6 +68,14 @@ CASES = [
     ("Same old speech from him #ValeTheCoward", SENATOR, "against", "coward"),
     ("Vale's speech was pathetic and embarrassing.", SENATOR, "against", "pathetic"),
     ("Vale is a spineless hypocrite.", SENATOR, "against", "hypocrite"),  # not in VADER
+    ("I really like what Vale said.", SENATOR, "favor", "like"),
+    ("Honestly I don't like Vale.", SENATOR, "against", "flips 'like'"),
+    (
+        "Vale sounds like every other senator.",
+        SENATOR,
+        "neutral",
+        "Vale",
+    ),  # "like" as a preposition
     ("Vale is principled and genuine.", SENATOR, "favor", "principled"),
     ("Is the council's closure really a good idea?", BRIDGE, "against", "question"),
     ("Why should we support the council on this?", BRIDGE, "against", "question"),
@@ -460,12 +468,18 @@ def test_cue_list_every_cue_fires_through_its_anchors(
     anchors: str, pattern: str, weight: float
 ) -> None:
     """Any phrase a cue pattern matches contains one of its anchor words, so it is tried."""
-    lead = "Well, "
+    lead = "Well, i "  # a subject, for cues that need one before them ("i like")
+
+    phrases = (
+        st.sampled_from(anchors.split())  # a look-behind cue: its anchor after the subject
+        if "(?<=" in pattern
+        else st.from_regex(
+            re.compile(pattern), fullmatch=True, alphabet="abcdefghijklmnopqrstuvwxyz' "
+        )
+    )
 
     @settings(max_examples=15, deadline=None, derandomize=True)
-    @given(
-        st.from_regex(re.compile(pattern), fullmatch=True, alphabet="abcdefghijklmnopqrstuvwxyz' ")
-    )
+    @given(phrases)
     def fires(phrase: str) -> None:
         text = f"{lead}{phrase} the council."
         spans = [

@@ -53,6 +53,12 @@ SUPPORT_CUES: tuple[tuple[str, str, float], ...] = (
     ("idea sense", r"(?:good|great|smart|sensible) idea|makes (?:a lot of |perfect )?sense", 1.0),
     ("allowed legal legalized", r"should be (?:allowed|legal|legalized)", 1.2),
     ("more", r"(?:we|they|you) (?:need|want|deserve) more", 0.8),
+    # "like" as a verb after a subject or a negation ("like" alone is mostly a preposition).
+    (
+        "like",
+        r"(?:(?<=\bi )|(?<=\bwe )|(?<=really )|(?<=truly )|(?<=n't )|(?<=n’t )|(?<=\bnot ))like",
+        1.0,
+    ),
     ("need needs deserve deserves", r"(?:need|needs|deserve|deserves)", 0.6),
     ("should must", r"(?:should|must) (?:be|have|keep|continue)", 0.5),
 )
