@@ -33,10 +33,12 @@ from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer, add_sentiment
 from analysis.stance import Target, add_stance
+from analysis.stance.attach import _links as thread_links  # exact reply -> parent resolution
 from analysis.store import Project, RunSummary, content_hash
 
 PARTITION_ROWS = 50_000  # statements per partition: a few seconds of scoring, a few MB of memory
 _STANCE = ["stance_label", "stance_score", "stance_evidence"]
+_LINK_COLUMNS = ("statement_id", "parent_id", "original_id")
 
 
 def analyze_dask(
@@ -281,18 +283,22 @@ def _chain_stance(client: Any, parts: list[Any], target: Target | None) -> pd.Da
     if target is None:
         return None
     pairs = pd.concat(client.gather(client.map(_id_pairs, parts)), ignore_index=True)
-    ids, parents = pairs["statement_id"], pairs["parent_id"]
-    in_chain = parents.isin(ids) | ids.isin(parents.dropna())
-    if not in_chain.any():
+    links = thread_links(pairs, None)  # the stance stage's own reply -> parent resolution
+    in_chain = [False] * len(links)
+    for row, parent in enumerate(links):
+        if parent is not None:
+            in_chain[row] = in_chain[parent] = True
+    if not any(in_chain):
         return None
-    wanted = frozenset(ids[in_chain])
+    wanted = frozenset(pairs["statement_id"][in_chain])
     rows = pd.concat(client.gather(client.map(_pick, parts, wanted=wanted)), ignore_index=True)
     stance = add_stance(_conform(rows), target).set_index("statement_id")[_STANCE]
     return stance[~stance.index.duplicated()]
 
 
 def _id_pairs(part: pd.DataFrame) -> pd.DataFrame:
-    return part[["statement_id", "parent_id"]]
+    """The columns that link replies to parents (only ids travel to find the chains)."""
+    return part[[c for c in _LINK_COLUMNS if c in part.columns]]
 
 
 def _pick(part: pd.DataFrame, wanted: frozenset[str]) -> pd.DataFrame:

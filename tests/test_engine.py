@@ -45,7 +45,7 @@ def write_comments(path: Path, n: int) -> Path:
             if i % 11 == 3:
                 text = f'{text}\nSecond line of comment {i}, with a quote: "no".'
             ident = f"c{i % 290}"  # ids repeat after 290 rows: the importer suffixes #2
-            parent = f"c{i - 5}" if i % 4 == 0 and i >= 5 else ""
+            parent = f"c{i - 4}" if i % 4 == 0 and i >= 4 else ""
             stamp = f"2026-04-{1 + i % 28:02d}T{i % 24:02d}:15:00Z"
             out.writerow([ident, f"rider{i % 13}", stamp, text, parent])
     return path
@@ -65,7 +65,7 @@ def test_analyze_dask_equals_single_process(
         inputs,
         target=TARGET,
         scheduler=cluster,
-        partition_rows=120,
+        partition_rows=122,
         read_on_workers=read_on_workers,
     )
     assert len(single.statements) > 600
