@@ -27,6 +27,11 @@ COLON_INTROS = [
         id="one-angry-resident",
     ),
     pytest.param(
+        "One reader had a different view:\n\n“The plaza will bring families back downtown.”",
+        ("unnamed public #1", "public", "reader"),
+        id="verb-ends-the-speaker-phrase",
+    ),
+    pytest.param(
         "Mayor Linda Okafor faced the crowd. Critics booed.\n\nOkafor put it bluntly:\n\n"
         "“The street is closing whether you like it or not.”",
         ("Linda Okafor", "official", "mayor"),
@@ -55,6 +60,21 @@ def test_extract_quotes_colon_intro_in_previous_paragraph(
 def test_extract_quotes_colon_intro_without_speaker_gives_none(text: str) -> None:
     (q,) = statements(text)
     assert q.speaker is None and q.attribution is None
+
+
+def test_extract_quotes_bare_ordinal_is_one_more_of_the_same_kind() -> None:
+    text = (
+        "“Finally, a street for people,” one commenter wrote.\n\n"
+        "“Now I sit in traffic every day,” another wrote.\n\n"
+        "A third wrote: “Nobody asked the people who work here.”"
+    )
+    found = statements(text)
+    assert [(q.speaker, q.speaker_role) for q in found] == [
+        ("unnamed public #1", "public"),
+        ("unnamed public #2", "public"),
+        ("unnamed public #3", "public"),
+    ]
+    assert found[-1].role_evidence["cue"] == "a third"
 
 
 def test_extract_quotes_unnamed_commenters_are_numbered_in_order() -> None:

@@ -47,6 +47,7 @@ _ON_SOCIAL = re.compile(
     r"(?:people|users?|commenters?|posters?|followers?)\s+on\s+(?:social\s+media|\w+)\s*$",
     re.I,
 )
+_VERBISH = frozenset("is was were are has had have did does do put took gave made".split())
 _UNNAMED_HEADS = frozenset("a an one another some several many other the".split())
 _COLON_SPEAKER = re.compile(r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s*:\s*$")
 
@@ -263,7 +264,7 @@ def _leading_np(text: str, toks: list[tuple[str, int, int]]) -> tuple[int, int] 
             w = tok[0].lower()
             if not tok[0][0].isalnum() or w in _STOP_FORWARD or w in REPORTING_VERBS:
                 break
-            if w.endswith("ed") and len(w) > 4 and not tok[0][0].isupper():
+            if w.endswith("ed") and len(w) > 4 and not tok[0][0].isupper() or w in _VERBISH:
                 break
             end = tok[2]
         return toks[0][1], end

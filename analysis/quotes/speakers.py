@@ -33,6 +33,10 @@ _APPOSITIVE = re.compile(  # an age may come first: "Rosa Delgado, 54, a baker"
     r",\s+(?:\d{1,3},\s+)?((?:[^,.;:“”\"]|\.(?=\S)){3,120})"  # "U.S." stays inside
 )
 _TAG_RULE = "party-state tag"
+_SERIES = re.compile(
+    r"(?:yet |still )?another$|(?:a|the) (?:second|third|fourth|fifth|sixth|final|last)$"
+    r"|one more$"
+)
 _PARTY_TAG = re.compile(  # "(D-Ohio)" or AP's ", R-Ky.,"
     r"\s*\((?:R|D|I)-[A-Z][\w. ]{0,20}\)|,\s*(?:R|D|I)-[A-Z][A-Za-z]{1,12}\.?(?=,)"
 )
@@ -421,11 +425,12 @@ class Resolver:
             else role_from_words(mention.text + " " + mention.appositive, "description")
         )
         first = low.split()[0]
-        if found is None and hint is None and first == "another" and self.last_unnamed:
-            prev = self.last_unnamed[1]
+        series = _SERIES.match(low)
+        if found is None and hint is None and series and self.last_unnamed:
+            prev = self.last_unnamed[1]  # "another", "a third": one more of the same kind
             found = (
                 prev.role,
-                {"cue": "another", "rule": "same kind as the previous unnamed speaker"},
+                {"cue": series.group(), "rule": "same kind as the previous unnamed speaker"},
             )
         role, ev = found or hint or ("unknown", {"rule": "no role words near the mention"})
         head = low.split()[-1]
