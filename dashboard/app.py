@@ -7,6 +7,7 @@ Pages hold no analysis logic: they draw what dashboard.views computes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -34,4 +35,12 @@ with st.sidebar:
     st.markdown("## ReactionLens")
     st.caption("Who said what, how they feel, which side they take.")
 sidebar.draw(dataset)
-navigation.run()
+try:
+    navigation.run()
+except Exception as exc:  # noqa: BLE001 - a page that fails shows a message, never a traceback
+    # st.stop/st.rerun/switch_page raise BaseException subclasses and pass through untouched.
+    logging.getLogger("reaction_lens.dashboard").exception("page failed")
+    st.error(
+        f"This page could not be drawn ({type(exc).__name__}: {exc}). Your data is still "
+        "loaded: try *Clear filters* in the sidebar, or reload the data on the Data page."
+    )

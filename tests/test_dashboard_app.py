@@ -243,3 +243,16 @@ def test_speaker_opens_in_the_explorer(app: AppTest) -> None:
     assert app.title[0].value == "Statements"
     assert app.session_state["f_speakers"] == [speaker]
     assert set(_explorer_table(app)["speaker"].astype(str)) == {speaker}
+
+
+def test_a_failing_page_shows_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import views
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("aggregates exploded")
+
+    monkeypatch.setattr(views, "overview", broken)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("aggregates exploded" in e.value for e in at.error)
+    assert at.sidebar.multiselect(key="f_roles") is not None  # the rest of the app still works
