@@ -291,3 +291,13 @@ MORE_ROLES = [
 def test_extract_quotes_title_variants(text: str, expected: tuple[str, str]) -> None:
     (q,) = statements(text)
     assert (q.speaker, q.speaker_role) == expected
+
+
+def test_extract_quotes_anonymous_source_is_not_the_public() -> None:
+    text = (
+        "“The deal is done,” said a person familiar with the talks.\n\n"
+        "“It was a long night,” one person wrote on Facebook."
+    )
+    first, second = statements(text)
+    assert first.speaker_role == "unknown"
+    assert (second.speaker, second.speaker_role) == ("unnamed public #1", "public")

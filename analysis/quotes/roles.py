@@ -35,6 +35,7 @@ _PARTY = frozenset("republican democrat democratic gop nominee candidate".split(
 _OFFICIAL_BODY = OFFICIAL_ORG_WORDS | (ROLE_CUES["official"] - _PARTY)  # "for the mayor"
 _ORG_BODY = ORG_WORDS | ROLE_CUES["organization"]
 _OWNING = frozenset("own owns owned run runs ran manage manages managed opened".split())
+_SOURCE_WORDS = frozenset("familiar briefed knowledgeable close".split())
 _PLACES = frozenset("city county state house street town village".split())
 
 Evidence = dict[str, object]
@@ -102,6 +103,8 @@ def _decide(head: list[str], rule: str, rest: str) -> tuple[str, Evidence] | Non
     if not hits:
         return None
     cue = hits[-1]
+    if cue in {"person", "people"} and set(head) & _SOURCE_WORDS:
+        return None  # "a person familiar with the talks": an anonymous source, not the public
     if cue in BODY_TITLES:
         return _body_title(cue, head, rest, rule)
     return _CUE_ROLE[cue] or "unknown", {"cue": cue, "rule": rule}
