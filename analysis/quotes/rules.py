@@ -256,6 +256,8 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "who"})
 #: Determiners that open an unnamed speaker ("one irritated user", "a resident").
 UNNAMED_OPENERS = frozenset({"a", "an", "one", "another", "some", "several", "many", "other"})
 
+#: role_cues.en.v2 adds office titles (director, alderman, district attorney ...), body-dependent
+#: titles, office phrases, occupation and comment nouns, and the relative-clause verbs above.
 VERSIONS: dict[str, str] = {
     "reporting_verbs": "reporting_verbs.en.v1",
     "role_cues": "role_cues.en.v2",
