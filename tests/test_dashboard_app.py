@@ -256,3 +256,39 @@ def test_a_failing_page_shows_a_message_not_a_traceback(monkeypatch: pytest.Monk
     assert not at.exception
     assert any("aggregates exploded" in e.value for e in at.error)
     assert at.sidebar.multiselect(key="f_roles") is not None  # the rest of the app still works
+
+
+def test_private_url_is_refused_without_connecting(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import http.client
+    import socket
+
+    attempts: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise AssertionError("the dashboard tried to connect to a private address")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", no_network)
+    before = _statements(app)
+    _go(app, "screens/data.py")
+    app.text_input(key="src_url").set_value("http://10.0.0.5/elm-street-story")
+    app.button(key="src_go").click().run()
+    assert not app.exception
+    assert any("10.0.0.5" in e.value for e in app.error), [e.value for e in app.error]
+    assert attempts == []
+    assert _statements(app) == before
+
+
+def test_upload_over_the_size_cap_is_refused(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import data
+
+    monkeypatch.setattr(data, "MAX_UPLOAD_BYTES", 100)
+    before = _statements(app)
+    _go(app, "screens/data.py")
+    app.file_uploader(key="src_files").set_value(("big.csv", UNUSUAL_CSV * 3, "text/csv"))
+    app.button(key="src_go").click().run()
+    assert any("big.csv" in e.value and "limit" in e.value for e in app.error)
+    assert _statements(app) == before
