@@ -233,6 +233,7 @@ def test_extract_quotes_person_described_by_apposition(
         "Kim Hale watched the vote from the back row.\n\n“It felt like a long night,” Hale said.",
         "“It felt like a long night,” said Kim Hale, adding that residents were tired.",
         "Kim Hale, who voted early, said: “It felt like a long night.”",
+        "Kim Hale, in comments to reporters, said: “It felt like a long night.”",
     ],
 )
 def test_extract_quotes_role_stays_unknown_when_nothing_decides(text: str) -> None:

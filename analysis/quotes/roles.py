@@ -57,7 +57,8 @@ _OPEN_DESCRIPTION = frozenset(
     "a an the who whose his her their now then former longtime local".split()
 )
 _NOT_DESCRIPTION = frozenset(
-    "and but or which that as when while according if so he she they it we i said says".split()
+    "and but or which that as when while according if so he she they it we i said says in on at"
+    " for with from to by after before during about under over into through via speaking".split()
 )
 
 
