@@ -133,6 +133,12 @@ def _add_target_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target", help="what stance is measured toward, in plain words")
     p.add_argument("--alias", action="append", default=[], help="another name for the target")
     p.add_argument("--opponent", action="append", default=[], help="a counter-target")
+    p.add_argument(
+        "--on-topic",
+        action="store_true",
+        help="the comments were collected under the story: read them as about the target "
+        "even when they do not name it (their words count at half weight)",
+    )
 
 
 def _add_quotes(commands: Any) -> None:
@@ -218,6 +224,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         workers=args.workers,
         model=model,
         corrections=corrections,
+        on_topic=args.on_topic,
         progress=BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
     )
     _print_summary(result)

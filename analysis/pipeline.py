@@ -33,8 +33,8 @@ from analysis.quotes import VERSIONS as QUOTE_VERSIONS
 from analysis.quotes import quote_statements
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer, add_sentiment
+from analysis.stance import STANCE_SETTINGS, Target, add_stance
 from analysis.stance import VERSIONS as STANCE_VERSIONS
-from analysis.stance import Target, add_stance
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data"
 OUTPUT_FORMATS = (".parquet", ".csv", ".jsonl")
@@ -111,11 +111,12 @@ def score(
     workers: int = 1,
     model: TrainedModel | None = None,
     corrections: Sequence[Correction] = (),
+    on_topic: bool = False,
     progress: Progress = silent,
 ) -> pd.DataFrame:
     """Fill the sentiment and stance columns; a trained model, then the analyst's corrections, win."""
     scored = add_sentiment(frame, analyzer=analyzer, workers=workers, progress=progress)
-    scored = add_stance(scored, target, progress=progress)
+    scored = add_stance(scored, target, progress=progress, on_topic=on_topic)
     if model is not None:
         scored = add_model_stance(scored, model)
     target_text = None if target is None else target.text
@@ -135,6 +136,7 @@ def analyze(
     workers: int = 1,
     model: TrainedModel | None = None,
     corrections: Sequence[Correction] = (),
+    on_topic: bool = False,
     progress: Progress = silent,
 ) -> Analysis:
     """Load, score and describe a run."""
@@ -153,10 +155,12 @@ def analyze(
         workers=workers,
         model=model,
         corrections=corrections,
+        on_topic=on_topic,
         progress=progress,
     )
     run = manifest(target=target, reports=reports, failures=failures, analyzer=analyzer)
     run["include_partial"] = include_partial
+    run["stance_settings"] = {**STANCE_SETTINGS, "on_topic": on_topic}
     run["stance_model"] = None if model is None else {"name": model.name, **model.info}
     run["corrections"] = len(corrections)
     return Analysis(scored, reports, failures, run)

@@ -170,3 +170,16 @@ def test_analyze_refuses_a_lexicon_line_without_a_number(
     lexicon.write_text("plaza\tvery good\n", encoding="utf-8")
     code, _, err = run(capsys, "analyze", str(comments_csv), "--lexicon", str(lexicon))
     assert code == 2 and "line 1" in err and "very good" in err
+
+
+def test_analyze_on_topic_reads_unnamed_comments_as_about_the_target(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    comments = tmp_path / "under_the_story.csv"
+    comments.write_text("text\nLove this, great work everyone!\n", encoding="utf-8")
+    labels = {}
+    for flag in ([], ["--on-topic"]):
+        out = tmp_path / f"out{len(flag)}.jsonl"
+        run(capsys, "analyze", str(comments), "--target", "the plaza", *flag, "--out", str(out))
+        labels[bool(flag)] = json.loads(out.read_text())["stance_label"]
+    assert labels == {False: "neutral", True: "favor"}
