@@ -176,7 +176,7 @@ def test_analyze_on_topic_reads_unnamed_comments_as_about_the_target(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     comments = tmp_path / "under_the_story.csv"
-    comments.write_text("text\nLove this, great work everyone!\n", encoding="utf-8")
+    comments.write_text('text\n"Love this, great work everyone!"\n', encoding="utf-8")
     labels = {}
     for flag in ([], ["--on-topic"]):
         out = tmp_path / f"out{len(flag)}.jsonl"
