@@ -70,7 +70,7 @@ def gap_text(gap: pd.DataFrame, metric: str = "stance_score") -> tuple[str, str]
     row = next(r for r in gap.to_dict("records") if r["metric"] == metric)
     if math.isnan(float(row["gap"])):
         need = "official" if row["n_official"] == 0 else "public"
-        return "—", f"no {need} statements in view"
+        return "—", f"no scored {need} statements in view"
     value = f"{row['gap']:+.2f}"
     if math.isnan(float(row["low"])):
         return (

@@ -77,6 +77,9 @@ def test_every_page_renders_on_the_sample(app: AppTest) -> None:
         _go(app, page)
         assert app.title[0].value == Path(page).stem.capitalize()
         assert not app.error, [e.value for e in app.error]
+    labels = [b.label for b in app.get("download_button")]  # the Export page is the last one
+    assert {"CSV", "JSON (with manifest)", "Parquet", "Run manifest"} <= set(labels)
+    assert "All charts as one HTML page" in labels
 
 
 def test_change_target_changes_stance_numbers(app: AppTest) -> None:

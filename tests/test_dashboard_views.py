@@ -97,7 +97,7 @@ def test_gap_text_without_officials() -> None:
     frame = schema.from_records([_statement(1, "public", "favor")])
     assert views.gap_text(views.overview(prepare(frame)).gap) == (
         "—",
-        "no official statements in view",
+        "no scored official statements in view",
     )
 
 
