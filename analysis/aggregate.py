@@ -45,22 +45,27 @@ def summarize(frame: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def by_time(frame: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame:
+def by_time(
+    frame: pd.DataFrame, *, freq: str = "D", where: npt.NDArray[np.bool_] | None = None
+) -> pd.DataFrame:
     """The same summary per time bucket of ``posted_at`` (undated statements are left out).
 
     ``freq`` is a fixed length ("h", "D", "7D"); buckets start at multiples of it since the
     Unix epoch (UTC), as ``Series.dt.floor`` does. Every bucket between the first and last
     statement appears, empty ones with zero counts, so a timeline shows quiet periods instead of
-    joining across them.
+    joining across them. ``where`` (a boolean per row) limits the rows counted without copying
+    the frame.
     """
     step = _fixed_step(freq)
     times = frame["posted_at"]
     dated = times.notna().to_numpy()
+    if where is not None:
+        dated = dated & where
     nanos = times.to_numpy(dtype="datetime64[ns]").view("int64")
     first = int(nanos[dated].min()) // step if dated.any() else 0
     bucket = np.where(dated, nanos // step - first, -1)
     span = int(bucket.max()) + 1 if dated.any() else 0
-    out = _tally(frame.assign(bucket=bucket), ["bucket"], groups=(bucket, span))
+    out = _tally(frame, ["bucket"], groups=(bucket, span))
     out["bucket"] = pd.to_datetime((np.arange(span) + first) * step, utc=True)
     return out.reset_index(drop=True)
 

@@ -184,11 +184,9 @@ def fig_timeline(
     their text on hover; the title says how many had no time (article quotes often have none).
     """
     comments = (frame["source_kind"] == "comment").to_numpy(dtype=bool, na_value=False)
-    reaction = frame
-    if comments.any() and not comments.all():
-        reaction = frame.loc[comments, ["posted_at", *_SCORE_COLUMNS]]
-    freq = freq or pick_frequency(reaction)
-    buckets = aggregate.by_time(reaction, freq=freq)
+    counted = comments if comments.any() else np.ones(len(frame), dtype=bool)
+    freq = freq or pick_frequency(pd.DataFrame({"posted_at": frame["posted_at"][counted]}))
+    buckets = aggregate.by_time(frame, freq=freq, where=counted)
     # Two stacked panels on one x axis, laid out by hand (make_subplots costs ~0.1 s).
     traces: list[go.Bar | go.Scatter] = [
         go.Bar(
@@ -344,7 +342,6 @@ def figure_titles(figures: Sequence[go.Figure]) -> list[str]:
     return [str(f.layout.title.text or "") for f in figures]
 
 
-_SCORE_COLUMNS = ("sentiment_compound", "stance_score", "stance_label")
 _POINT_COLUMNS = (
     "speaker",
     "speaker_role",

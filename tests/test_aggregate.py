@@ -334,3 +334,10 @@ def test_summarize_matches_a_plain_groupby(categorical: bool) -> None:
     favor = plain[plain["stance_label"] == "favor"].groupby(["speaker_role", "speaker"]).size()
     assert got["favor"].tolist() == favor.reindex(expected.index, fill_value=0).tolist()
     assert len(out) == len(expected)
+
+
+def test_by_time_where_limits_the_rows(small: pd.DataFrame) -> None:
+    keep = (small["statement_id"] != "s4").to_numpy()
+    out = aggregate.by_time(small, freq="D", where=keep)
+    assert out["statements"].tolist() == [1, 0, 1]  # s4 (9 March, 10:00) left out
+    assert out["mean_sentiment"].iloc[0] == pytest.approx(0.0)
