@@ -17,6 +17,7 @@ single-process output row for row:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,11 @@ from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer, add_sentiment
 from analysis.stance import Target, add_stance
-from analysis.stance.attach import _links as thread_links  # exact reply -> parent resolution
+
+# The stance stage's own rules for which row a reply answers and whether it names the target:
+# reused, not copied, so the engine finds exactly the threads the single-process run follows.
+from analysis.stance.attach import _MENTION_KINDS as MENTION_KINDS
+from analysis.stance.attach import _links as thread_links
 from analysis.store import Project, RunSummary, content_hash
 
 PARTITION_ROWS = 50_000  # statements per partition: a few seconds of scoring, a few MB of memory
@@ -226,16 +231,16 @@ def _stream(
 
     if not parts:
         return
-    chain = _chain_stance(client, parts, target)
     frame = dd.from_delayed(parts, meta=schema.empty(), verify_meta=False)
     scored = frame.map_partitions(
         _score_partition, target, analyzer, meta=schema.empty(), enforce_metadata=False
     )
     futures = client.compute(scored.to_delayed())
-    for future in futures:
+    patches = _thread_patches(client, futures, target)
+    for number, future in enumerate(futures):
         part = _conform(future.result())
         future.release()  # the worker may drop it: only this partition stays in memory here
-        yield _patch(part, chain)
+        yield _patch(part, patches.get(number))
 
 
 def _score_empty(target: Target | None) -> pd.DataFrame:
@@ -273,49 +278,131 @@ def _default_analyzer() -> SentimentAnalyzer:
     return SentimentAnalyzer()
 
 
-def _chain_stance(client: Any, parts: list[Any], target: Target | None) -> pd.DataFrame | None:
-    """Stance of every row of a reply chain, scored together as the single-process run does.
+def _thread_patches(
+    client: Any, futures: list[Any], target: Target | None
+) -> dict[int, pd.DataFrame]:
+    """Stance of the replies whose thread crosses partitions, as the single-process run reads them.
 
-    A row is in a chain when its parent is a statement of the run or it is such a parent; chains
-    are closed under ancestors, so scoring them together in table order gives each reply the
-    same thread context as scoring the whole table. Only ids travel until the chains are known.
+    Each partition was scored with the reply links inside it. A reply that names nothing and
+    whose parent sits in another partition missed its thread, and so did its unnamed replies
+    below it: those rows are re-scored, each together with its ancestors up to the first one
+    that names the target (or a root), by ``add_stance`` itself, in groups spread over the
+    workers. Only ids and a flag travel to this process to find them.
+
+    Returns: partition number -> stance columns indexed by row position in that partition.
     """
     if target is None:
-        return None
-    pairs = pd.concat(client.gather(client.map(_id_pairs, parts)), ignore_index=True)
+        return {}
+    infos = client.gather(client.map(_thread_info, futures))
+    sizes = [len(info) for info in infos]
+    pairs = pd.concat(infos, ignore_index=True)
     links = thread_links(pairs, None)  # the stance stage's own reply -> parent resolution
-    in_chain = [False] * len(links)
+    named = pairs["named"].tolist()
+    part_no = _partition_of(sizes)
+    redo = _missed_threads(links, named, part_no)
+    if not redo:
+        return {}
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    groups = [redo[k : k + _GROUP_ROWS] for k in range(0, len(redo), _GROUP_ROWS)]
+    needed = sorted({row for g in groups for row in _with_ancestors(g, links, named)})
+    rows = _fetch(client, futures, needed, starts, part_no)
+    minis = [rows.loc[sorted(_with_ancestors(g, links, named))] for g in groups]
+    done = client.gather(client.map(_group_stance, minis, [set(g) for g in groups], target=target))
+    result = pd.concat(done)
+    rows_of: dict[int, list[int]] = {}
+    for row in result.index:
+        rows_of.setdefault(part_no[row], []).append(row)
+    return {
+        k: result.loc[rows].set_axis([r - starts[k] for r in rows]) for k, rows in rows_of.items()
+    }
+
+
+_GROUP_ROWS = 20_000  # re-scored replies per task
+
+
+def _partition_of(sizes: list[int]) -> list[int]:
+    return [k for k, n in enumerate(sizes) for _ in range(n)]
+
+
+def _missed_threads(links: list[int | None], named: list[bool], part: list[int]) -> list[int]:
+    """Rows (global positions, sorted) whose thread context crosses a partition boundary."""
+    children: dict[int, list[int]] = {}
     for row, parent in enumerate(links):
         if parent is not None:
-            in_chain[row] = in_chain[parent] = True
-    if not any(in_chain):
-        return None
-    wanted = frozenset(pairs["statement_id"][in_chain])
-    rows = pd.concat(client.gather(client.map(_pick, parts, wanted=wanted)), ignore_index=True)
-    stance = add_stance(_conform(rows), target).set_index("statement_id")[_STANCE]
-    return stance[~stance.index.duplicated()]
+            children.setdefault(parent, []).append(row)
+    todo = [
+        row
+        for row, parent in enumerate(links)
+        if parent is not None and part[parent] != part[row] and not named[row]
+    ]
+    redo: set[int] = set()
+    while todo:
+        row = todo.pop()
+        if row not in redo:
+            redo.add(row)
+            todo.extend(c for c in children.get(row, ()) if not named[c])
+    return sorted(redo)
 
 
-def _id_pairs(part: pd.DataFrame) -> pd.DataFrame:
-    """The columns that link replies to parents (only ids travel to find the chains)."""
-    return part[[c for c in _LINK_COLUMNS if c in part.columns]]
+def _with_ancestors(rows: list[int], links: list[int | None], named: list[bool]) -> set[int]:
+    """``rows`` and their ancestors up to the first that names the target, or a root."""
+    out: set[int] = set()
+    for row in rows:
+        at: int | None = row
+        while at is not None and at not in out:
+            out.add(at)
+            at = None if (named[at] and at != row) else links[at]
+    return out
 
 
-def _pick(part: pd.DataFrame, wanted: frozenset[str]) -> pd.DataFrame:
-    return part[part["statement_id"].isin(wanted)]
+def _fetch(
+    client: Any, futures: list[Any], rows: list[int], starts: list[int], part_no: list[int]
+) -> pd.DataFrame:
+    """The stance inputs of some rows (global positions), indexed by global position."""
+    by_part: dict[int, list[int]] = {}
+    for row in rows:
+        k = part_no[row]
+        by_part.setdefault(k, []).append(row - starts[k])
+    taken: list[pd.DataFrame] = client.gather(
+        [client.submit(_take, futures[k], local, starts[k]) for k, local in by_part.items()]
+    )
+    return pd.concat(taken).sort_index()
 
 
-def _patch(part: pd.DataFrame, chain: pd.DataFrame | None) -> pd.DataFrame:
-    """Put the chain-aware stance on the rows of ``part`` that belong to a reply chain."""
-    if chain is None:
-        return part
-    mask = part["statement_id"].isin(chain.index).to_numpy()
-    if not mask.any():
+def _thread_info(part: pd.DataFrame) -> pd.DataFrame:
+    """Link columns and whether each row names the target itself (runs on a worker)."""
+    info = part[[c for c in _LINK_COLUMNS if c in part.columns]].reset_index(drop=True)
+    evidence = part["stance_evidence"].tolist()
+    return info.assign(named=[_names_target(e) for e in evidence])
+
+
+def _names_target(evidence: object) -> bool:
+    if not isinstance(evidence, str):
+        return False
+    return any(e.get("kind") in MENTION_KINDS for e in json.loads(evidence))
+
+
+def _take(part: pd.DataFrame, local: list[int], start: int) -> pd.DataFrame:
+    columns = [c for c in (*_LINK_COLUMNS, "text", "speaker", "speaker_role") if c in part]
+    taken = part[columns].iloc[local]
+    return taken.set_axis([start + i for i in local])
+
+
+def _group_stance(mini: pd.DataFrame, keep: set[int], *, target: Target) -> pd.DataFrame:
+    """``add_stance`` on replies with their ancestors; the replies' stance columns (a worker)."""
+    scored = add_stance(mini, target)
+    out: pd.DataFrame = scored.loc[sorted(keep), _STANCE]
+    return out
+
+
+def _patch(part: pd.DataFrame, patch: pd.DataFrame | None) -> pd.DataFrame:
+    """Put the thread-aware stance on the rows of ``part`` listed in ``patch``."""
+    if patch is None or patch.empty:
         return part
     out = part.copy()
-    found = chain.loc[part.loc[mask, "statement_id"]]
+    where = patch.index.to_numpy()
     for column in _STANCE:
-        out.loc[mask, column] = found[column].to_numpy()
+        out.loc[where, column] = patch[column].to_numpy()
     return out
 
 
