@@ -22,7 +22,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,7 +38,7 @@ from analysis.stance import Target, add_stance
 # reused, not copied, so the engine finds exactly the threads the single-process run follows.
 from analysis.stance.attach import _MENTION_KINDS as MENTION_KINDS
 from analysis.stance.attach import _links as thread_links
-from analysis.store import Project, RunSummary, content_hash
+from analysis.store import Project, RunSummary, content_hashes
 
 PARTITION_ROWS = 50_000  # statements per partition: a few seconds of scoring, a few MB of memory
 _STANCE = ["stance_label", "stance_score", "stance_evidence"]
@@ -97,7 +96,7 @@ def analyze_dask_into(
     """
     options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
     with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
-        hashes = _content_hashes(inputs)
+        hashes = content_hashes(inputs)
         summary = project.append(run.stream, run.reports, run.manifest, content_hashes=hashes)
     return summary, Analysis(schema.empty(), run.reports, run.failures, run.manifest)
 
@@ -165,15 +164,6 @@ def _dask_run(
             "read_on_workers": on_workers,
         }
         yield _Run(_stream(client, parts, target, o.analyzer), reports, failures, run)
-
-
-def _content_hashes(inputs: Sequence[Input]) -> dict[str, str]:
-    """Source name (a file's name, as the importers write it) -> sha256, for files that exist."""
-    out: dict[str, str] = {}
-    for item in inputs:
-        if isinstance(item, str | Path) and Path(item).is_file():
-            out[Path(item).name] = content_hash(Path(item))
-    return out
 
 
 def _scatter(client: Any, table: pd.DataFrame, partition_rows: int) -> list[Any]:

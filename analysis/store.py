@@ -432,6 +432,16 @@ def content_hash(path: Path, *, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def content_hashes(inputs: Iterable[object]) -> dict[str, str]:
+    """Source name -> sha256 for the inputs that are files, keyed as import reports name them
+    (the file's name), ready for :meth:`Project.append`."""
+    out: dict[str, str] = {}
+    for item in inputs:
+        if isinstance(item, str | Path) and Path(item).is_file():
+            out[Path(item).name] = content_hash(Path(item))
+    return out
+
+
 @contextmanager
 def open_project(
     path: Path | None = None,
@@ -679,6 +689,7 @@ __all__ = [
     "Project",
     "RunSummary",
     "content_hash",
+    "content_hashes",
     "default_project_path",
     "open_project",
 ]

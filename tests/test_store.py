@@ -461,6 +461,13 @@ def test_default_project_path_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert store.default_project_path("story") == tmp_path / "reaction-lens" / "story.duckdb"
 
 
+def test_content_hashes_key_files_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "day1.csv"
+    path.write_bytes(b"comment\nfirst\n")
+    hashes = store.content_hashes([path, str(tmp_path / "missing.csv"), "https://example.org/a"])
+    assert hashes == {"day1.csv": hashlib.sha256(b"comment\nfirst\n").hexdigest()}
+
+
 def test_content_hash_is_sha256_of_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"text\nhello\n")
