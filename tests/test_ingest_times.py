@@ -46,3 +46,18 @@ def test_parse_times_mixed_column_notes() -> None:
 def test_parse_times_all_missing_is_quiet() -> None:
     parsed, notes = parse_times(pd.Series([None, None], dtype=object))
     assert parsed.isna().all() and notes == []
+
+
+@pytest.mark.parametrize(
+    "value", ["-1", "0001-01-01T00:00:00Z", "9999-12-31", "Mon Jan 01 00:00:00 +0000 3000"]
+)
+def test_parse_times_out_of_range_is_empty_not_an_error(value: str) -> None:
+    parsed, notes = parse_times(pd.Series([value], dtype=object))
+    assert parsed.isna().all()
+    assert "could not be read" in notes[0]
+
+
+def test_parse_times_out_of_range_datetime_column_is_empty() -> None:
+    column = pd.Series(pd.to_datetime(["0500-01-01", "2026-03-09"], format="ISO8601").as_unit("s"))
+    parsed, _ = parse_times(column)
+    assert parsed.isna().tolist() == [True, False]

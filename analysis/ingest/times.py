@@ -29,11 +29,11 @@ _US = 1e14
 def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
     """Parse a column of posting times; return UTC timestamps (NaT where unreadable) and notes."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC").astype(UTC_DTYPE), []
+        return _in_range(values.dt.tz_convert("UTC")), []
     if pd.api.types.is_datetime64_dtype(values.dtype):
         naive = int(values.notna().sum())
         note = [f"{naive} posting times had no time zone; read as UTC"] if naive else []
-        return values.dt.tz_localize("UTC").astype(UTC_DTYPE), note
+        return _in_range(values.dt.tz_localize("UTC")), note
     text = as_text(values).str.strip()
     present = text.notna() & text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype=UTC_DTYPE)
@@ -52,23 +52,31 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
     return out, _notes(text, present, out, guessed=present & out.notna() & ~zoned_by_format)
 
 
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """As UTC nanoseconds; times outside 1677–2262 (e.g. year 1 or year -1) become NaT, not errors."""
+    if parsed.empty:
+        return parsed.astype(UTC_DTYPE)
+    low, high = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    return parsed.where((parsed >= low) & (parsed <= high)).astype(UTC_DTYPE)
+
+
 def _epoch(text: pd.Series) -> pd.Series:
     text = text[text.str.fullmatch(_NUMBER).fillna(False).astype(bool)]
     number = pd.to_numeric(text, errors="coerce")
     number = number[number.abs() >= _EPOCH_MIN]
     seconds = number.where(number.abs() < _MS, number / 1000)
     seconds = seconds.where(number.abs() < _US, number / 1_000_000)
-    return pd.to_datetime(seconds, unit="s", utc=True, errors="coerce").astype(UTC_DTYPE)
+    return _in_range(pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"))
 
 
 def _twitter(text: pd.Series) -> pd.Series:
     text = text[text.str.match(_TWITTER)]
-    return pd.to_datetime(text, format=TWITTER_FORMAT, utc=True, errors="coerce").astype(UTC_DTYPE)
+    return _in_range(pd.to_datetime(text, format=TWITTER_FORMAT, utc=True, errors="coerce"))
 
 
 def _iso(text: pd.Series) -> pd.Series:
     text = text[text.str.match(_ISO_DATE).fillna(False).astype(bool)]
-    return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").astype(UTC_DTYPE)
+    return _in_range(pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce"))
 
 
 def _anything(text: pd.Series) -> pd.Series:
@@ -79,7 +87,7 @@ def _anything(text: pd.Series) -> pd.Series:
             parsed = pd.to_datetime(text, format="mixed", utc=True, errors="coerce")
         except (ValueError, TypeError, OverflowError):
             parsed = pd.Series(pd.NaT, index=text.index)
-    return parsed.astype(UTC_DTYPE)
+    return _in_range(parsed)
 
 
 def _notes(text: pd.Series, present: pd.Series, out: pd.Series, *, guessed: pd.Series) -> list[str]:
