@@ -35,6 +35,7 @@ STANCE_SETTINGS: dict[str, float] = {
 
 __all__ = [
     "add_stance",
+    "LEXICON_VERSION",
     "STANCE_SETTINGS",
     "STANCE_VERSION",
     "VERSIONS",
