@@ -28,6 +28,7 @@ navigation = st.navigation(
         ),
         st.Page(SCREENS / "speakers.py", title="Speakers", icon=":material/groups:"),
         st.Page(SCREENS / "statements.py", title="Statements", icon=":material/format_quote:"),
+        st.Page(SCREENS / "agreement.py", title="Agreement", icon=":material/fact_check:"),
         st.Page(SCREENS / "export.py", title="Export", icon=":material/download:"),
     ]
 )

@@ -323,6 +323,45 @@ def fig_gap_by_day(frame: pd.DataFrame, *, metric: str = "stance_score") -> go.F
     return _figure([points], title, None, "gap", shapes=[_hline(0)])
 
 
+def fig_confusion(
+    labels: Sequence[str], matrix: Sequence[Sequence[int]], *, field: str = "stance"
+) -> go.Figure:
+    """Confusion matrix as a heatmap: the analyst's label down, the automatic label across.
+
+    Each cell shows its count and, on hover, its share of the row (how the analyst's
+    "against" statements were labelled); colour is that row share, so a rare label's errors
+    are as visible as a common one's.
+    """
+    counts = np.asarray(matrix, dtype=float).reshape(len(labels), len(labels))
+    totals = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    heat = go.Heatmap(
+        z=share,
+        x=list(labels),
+        y=list(labels),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, "#f7f7f7"], [1, "#2166ac"]],
+        showscale=False,
+        text=[[f"{int(v):,}" for v in row] for row in counts],
+        texttemplate="%{text}",
+        customdata=share * 100,
+        hovertemplate="analyst: %{y} · automatic: %{x}<br>%{text} statements"
+        " (%{customdata:.0f}% of the analyst's %{y})<extra></extra>",
+        xgap=2,
+        ygap=2,
+    )
+    return _figure(
+        [heat],
+        f"Automatic {field} label vs yours",
+        "automatic label",
+        "your label",
+        xaxis={"side": "bottom", "type": "category"},
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=320,
+    )
+
+
 def pick_frequency(frame: pd.DataFrame) -> str:
     """Hourly for up to a week of comments, daily up to four months, weekly beyond.
 

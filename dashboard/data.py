@@ -23,9 +23,18 @@ import streamlit as st
 from analysis import pipeline, schema
 from analysis.errors import ReactionLensError
 from analysis.ingest import ColumnMapping
+from analysis.learn import (
+    Correction,
+    TrainedModel,
+    add_model_stance,
+    apply_corrections,
+    corrections_path,
+    load_corrections,
+)
+from analysis.learn.corrections import same_target
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
-from analysis.stance import Target, add_stance
+from analysis.stance import STANCE_SETTINGS, Target, add_stance
 from dashboard import filters
 
 CATEGORICAL = (
@@ -73,6 +82,13 @@ class Dataset:
     inputs: list[pipeline.Input] = field(default_factory=list)
     origin: str = ""
     target: Target | None = None
+    #: The analyst's labels (all targets and fields); already applied to ``statements``.
+    corrections: tuple[Correction, ...] = ()
+    #: Where corrections are kept when the app was opened on a table (None: this session only).
+    corrections_file: Path | None = None
+    corrections_error: str | None = None  # the sidecar could not be read
+    model: TrainedModel | None = None  # an accepted per-target stance model
+    on_topic: bool = False  # comments were collected under the story: read them as about it
     view: pd.DataFrame = field(init=False)
     choices: dict[str, list[str]] = field(init=False)
     bounds: tuple[date, date] | None = field(init=False)
@@ -134,11 +150,30 @@ def cli_table_path(argv: Sequence[str] | None = None) -> Path | None:
 def initial_dataset() -> Dataset:
     """The table named on the command line, else the bundled sample with its target."""
     path = cli_table_path()
-    if path is not None:
-        frame, run = table_from_path(str(path), _mtime(path))
-        target = _target_from_manifest(run)
-        return Dataset(frame, manifest=run or {}, origin=f"table {path.name}", target=target)
-    return sample_dataset()
+    if path is None:
+        return sample_dataset()
+    frame, run = table_from_path(str(path), _mtime(path))
+    target = _target_from_manifest(run)
+    side = corrections_path(path)
+    found: list[Correction] = []
+    problem = None
+    try:
+        found = load_corrections(side)
+    except ReactionLensError as exc:
+        problem = f"{exc}. Fix or move that file; corrections made now cannot be saved to it."
+    settings = (run or {}).get("stance_settings")
+    on_topic = bool(settings.get("on_topic")) if isinstance(settings, dict) else False
+    dataset = Dataset(
+        apply_all(frame, found, target),
+        manifest=run or {},
+        origin=f"table {path.name}",
+        target=target,
+        corrections=tuple(found),
+        corrections_file=side,
+        corrections_error=problem,
+        on_topic=on_topic,
+    )
+    return _with_run(dataset)
 
 
 def sample_dataset() -> Dataset:
@@ -161,11 +196,25 @@ def analyse(
     *,
     target: Target,
     mapping: ColumnMapping | None = None,
+    on_topic: bool = False,
+    keep: Dataset | None = None,
     progress: Progress = silent,
 ) -> Dataset:
-    """Analyse new sources into a Dataset; unreadable sources come back as failures."""
-    result = pipeline.analyze(list(inputs), target=target, mapping=mapping, progress=progress)
-    return Dataset(
+    """Analyse new sources into a Dataset; unreadable sources come back as failures.
+
+    ``keep`` is the session's current dataset: its corrections (and where they are stored)
+    carry over and are applied to the new statements they name.
+    """
+    corrections = keep.corrections if keep is not None else ()
+    result = pipeline.analyze(
+        list(inputs),
+        target=target,
+        mapping=mapping,
+        corrections=corrections,
+        on_topic=on_topic,
+        progress=progress,
+    )
+    dataset = Dataset(
         result.statements,
         reports=result.reports,
         failures=result.failures,
@@ -173,7 +222,11 @@ def analyse(
         inputs=list(inputs),
         origin="your sources",
         target=target,
+        corrections=corrections,
+        corrections_file=keep.corrections_file if keep is not None else None,
+        on_topic=on_topic,
     )
+    return _with_run(dataset)
 
 
 def combine(old: Dataset, new: Dataset) -> Dataset:
@@ -187,7 +240,7 @@ def combine(old: Dataset, new: Dataset) -> Dataset:
     reports = old.reports + new.reports
     failures = new.failures
     run = pipeline.manifest(target=new.target, reports=reports, failures=failures)
-    return Dataset(
+    dataset = Dataset(
         schema.validate(frame),
         reports=reports,
         failures=failures,
@@ -195,19 +248,89 @@ def combine(old: Dataset, new: Dataset) -> Dataset:
         inputs=old.inputs + new.inputs,
         origin=old.origin if old.origin == new.origin else "several sources",
         target=new.target,
+        corrections=new.corrections,
+        corrections_file=new.corrections_file,
+        on_topic=new.on_topic,
     )
+    if old.on_topic != new.on_topic:  # the old rows were read the other way: score them again
+        return rescore(dataset, target=new.target, on_topic=new.on_topic, model=None)
+    return _with_run(dataset)
 
 
-def restance(dataset: Dataset, target: Target, *, progress: Progress = silent) -> Dataset:
-    """The same statements scored toward another target (sentiment is unchanged)."""
-    frame = add_stance(dataset.statements, target, progress=progress)
+def restance(
+    dataset: Dataset, target: Target, *, on_topic: bool = False, progress: Progress = silent
+) -> Dataset:
+    """The same statements scored toward another target (sentiment is unchanged).
+
+    An accepted model stays only when it was trained for this same target; the analyst's
+    stance corrections for this target are applied again (those for other targets wait).
+    """
+    model = dataset.model
+    if model is not None and same_target(model.target.text) != same_target(target.text):
+        model = None
+    return rescore(dataset, target=target, on_topic=on_topic, model=model, progress=progress)
+
+
+def rescore(
+    dataset: Dataset,
+    *,
+    target: Target | None,
+    on_topic: bool,
+    model: TrainedModel | None,
+    progress: Progress = silent,
+) -> Dataset:
+    """Stance scored again by the rules, then by ``model`` if given, then the corrections.
+
+    The order is :func:`analysis.pipeline.score`'s (without re-running VADER): whatever the
+    automatic scorer says, the analyst's label wins.
+    """
+    frame = add_stance(dataset.statements, target, progress=progress, on_topic=on_topic)
+    if model is not None:
+        frame = add_model_stance(frame, model)
+    frame = apply_all(frame, dataset.corrections, target)
+    new = replace_statements(dataset, frame, target=target, on_topic=on_topic, model=model)
+    return _with_run(new)
+
+
+def apply_all(
+    frame: pd.DataFrame, corrections: Sequence[Correction], target: Target | None
+) -> pd.DataFrame:
+    """``frame`` with the stance (for ``target``) and sentiment corrections applied."""
+    if not corrections:
+        return frame
+    text = None if target is None else target.text
+    for name in ("stance", "sentiment"):
+        frame, _ = apply_corrections(frame, corrections, target=text, field=name)
+    return frame
+
+
+def _with_run(dataset: Dataset) -> Dataset:
+    """A just-built dataset with its manifest brought up to date (set before anyone sees it)."""
+    dataset.manifest = describe_run(dataset)
+    return dataset
+
+
+def describe_run(dataset: Dataset) -> dict[str, Any]:
+    """The dataset's manifest with its target, stance settings, model and corrections."""
     run = dict(dataset.manifest)
-    run["target"] = {
-        "text": target.text,
-        "aliases": list(target.aliases),
-        "opponents": list(target.opponents),
-    }
-    return replace_statements(dataset, frame, manifest=run, target=target)
+    target = dataset.target
+    run["target"] = (
+        None
+        if target is None
+        else {
+            "text": target.text,
+            "aliases": list(target.aliases),
+            "opponents": list(target.opponents),
+        }
+    )
+    run["stance_settings"] = {**STANCE_SETTINGS, "on_topic": dataset.on_topic}
+    model = dataset.model
+    run["stance_model"] = None if model is None else {"name": model.name, **model.info}
+    run["corrections"] = len(dataset.corrections)
+    run["corrections_file"] = (
+        None if dataset.corrections_file is None else str(dataset.corrections_file)
+    )
+    return run
 
 
 def reimport(
@@ -227,12 +350,20 @@ def reimport(
     table, reports, failures = pipeline.load([item], mapping=mapping, progress=progress)
     if failures:
         raise ReactionLensError(failures[0].error)
-    scored = pipeline.score(table, target=dataset.target, progress=progress)
+    scored = pipeline.score(
+        table,
+        target=dataset.target,
+        model=dataset.model,
+        corrections=dataset.corrections,
+        on_topic=dataset.on_topic,
+        progress=progress,
+    )
     keep = dataset.statements[dataset.statements["source"] != old.source]
     frame = schema.validate(pd.concat([keep, scored], ignore_index=True))
     new_reports = [*dataset.reports[:index], reports[0], *dataset.reports[index + 1 :]]
     run = pipeline.manifest(target=dataset.target, reports=new_reports, failures=dataset.failures)
-    return replace_statements(dataset, frame, manifest=run, reports=new_reports)
+    new = replace_statements(dataset, frame, manifest=run, reports=new_reports)
+    return _with_run(new)
 
 
 def report_inputs(dataset: Dataset) -> dict[int, pipeline.Input]:

@@ -10,6 +10,7 @@ a test checks that rule on the page sources.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from analysis import aggregate
+from analysis.learn.corrections import correction_marker
 from dashboard.charts import ROLE_COLORS, SENTIMENT_COLORS, STANCE_COLORS
 
 MENTION_KINDS = frozenset({"target", "opponent"})
@@ -111,6 +113,7 @@ def statement_card(row: Mapping[str, Any]) -> str:
         f'<div style="margin:6px 0">{body}</div>'
         + (f'<div style="font-size:0.8em;color:#777">— {attribution}</div>' if attribution else "")
         + f'<div style="font-size:0.8em;margin-top:6px">{_scores(row)}</div>'
+        + _learned(row)
         + f'<div style="font-size:0.78em;color:#555;margin-top:4px">{_chips(row)}</div>'
         + "</div>"
     )
@@ -205,6 +208,53 @@ def _scores(row: Mapping[str, Any]) -> str:
     if isinstance(stance, str):
         parts.append(_badge(f"{stance} {score:+.2f}", STANCE_COLORS.get(stance, "#777")))
     return " ".join(parts)
+
+
+CORRECTED_COLOUR = "#6a3d9a"
+
+
+def _learned(row: Mapping[str, Any]) -> str:
+    """What the analyst corrected (and what the automatic label was) and the model's output."""
+    parts = []
+    for field in ("stance", "sentiment"):
+        marker = correction_marker(row.get(f"{field}_evidence"))
+        if marker is None:
+            continue
+        was, score = marker.get("was"), _float(marker.get("was_score"))
+        before = "unscored" if was is None else f"{was} {score:+.2f}" if score == score else was
+        parts.append(
+            _badge(f"✎ {field} corrected: {marker.get('label')}", CORRECTED_COLOUR)
+            + f" <i>automatic label was {esc(before)}</i>"
+        )
+    model = model_item(row.get("stance_evidence"))
+    if model:
+        odds = ", ".join(
+            f"p({esc(k[2:])}) {_float(v):.2f}" for k, v in model.items() if k.startswith("p_")
+        )
+        parts.append(f"Model: {odds}; the rules said <b>{esc(model.get('rule_label'))}</b>")
+    if not parts:
+        return ""
+    return f'<div style="font-size:0.8em;margin-top:4px">{" · ".join(parts)}</div>'
+
+
+def model_item(raw: object) -> dict[str, Any]:
+    """The ``{"kind": "model", ...}`` item of a stance evidence JSON (empty when none)."""
+    for item in _evidence_items(raw):
+        if item.get("kind") == "model":
+            return item
+    return {}
+
+
+def _evidence_items(raw: object) -> list[dict[str, Any]]:
+    if not isinstance(raw, str) or not raw:
+        return []
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    if isinstance(data, dict):
+        data = list(data.values())
+    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
 def _chips(row: Mapping[str, Any]) -> str:

@@ -21,6 +21,7 @@ DATASET = "dataset"
 LOAD_ERROR = "load_error"  # a message from the first load (e.g. a bad table path)
 NOTICE = "notice"  # a success message to show once after an action
 TARGET_KEYS = {"text": "target_text", "aliases": "target_aliases", "opponents": "target_opponents"}
+ON_TOPIC = "target_on_topic"  # the "comments were collected under this story" checkbox
 
 
 def init() -> Dataset:
@@ -55,8 +56,11 @@ def set_dataset(dataset: Dataset, *, keep_filters: bool = False) -> None:
     filters.init_state(st.session_state, dataset.bounds)
 
 
-def seed_target_widgets(state: MutableMapping[Any, Any], target: Target | None) -> None:
+def seed_target_widgets(
+    state: MutableMapping[Any, Any], target: Target | None, *, on_topic: bool = False
+) -> None:
     """Fill the target inputs from the applied target when they have no value yet."""
+    state.setdefault(ON_TOPIC, on_topic)
     if target is None:
         for key in TARGET_KEYS.values():
             state.setdefault(key, "")

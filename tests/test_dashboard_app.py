@@ -20,6 +20,7 @@ SCREENS = [
     "screens/overview.py",
     "screens/speakers.py",
     "screens/statements.py",
+    "screens/agreement.py",
     "screens/export.py",
 ]
 TIMEOUT = 120  # the first run analyses the sample; a busy CI machine is slow

@@ -47,7 +47,7 @@ st.caption(
     "Stance is measured toward this. Aliases are other names for it (people, "
     "short names); opponents are who stands against it. One per line."
 )
-state.seed_target_widgets(st.session_state, dataset.target)
+state.seed_target_widgets(st.session_state, dataset.target, on_topic=dataset.on_topic)
 st.text_input(
     "What the stance is toward",
     key=state.TARGET_KEYS["text"],
@@ -56,6 +56,13 @@ st.text_input(
 a, b = st.columns(2)
 a.text_area("Aliases", key=state.TARGET_KEYS["aliases"], height=120)
 b.text_area("Opponents", key=state.TARGET_KEYS["opponents"], height=120)
+st.checkbox(
+    "Comments were collected under this story (read them as about the target)",
+    key=state.ON_TOPIC,
+    help="Comments posted under an article about the target are about it even when they do "
+    "not name it: their praise or anger counts as a stance. Leave it off for comments "
+    "gathered by keyword or from elsewhere. Applies when you press Apply target or Analyse.",
+)
 
 
 def _target() -> Target | None:
@@ -71,7 +78,13 @@ if st.button("Apply target", key="target_apply", type="primary"):
     if target is not None:
         bar = st.progress(0.0, text="scoring stance…")
         new, error = data.guarded(
-            functools.partial(data.restance, dataset, target, progress=data.progress_bar(bar))
+            functools.partial(
+                data.restance,
+                dataset,
+                target,
+                on_topic=bool(st.session_state.get(state.ON_TOPIC)),
+                progress=data.progress_bar(bar),
+            )
         )
         bar.empty()
         if error or new is None:
@@ -161,6 +174,8 @@ if st.button("Analyse", key="src_go", type="primary"):
                 items,
                 target=target,
                 mapping=_mapping("src_map_"),
+                on_topic=bool(st.session_state.get(state.ON_TOPIC)),
+                keep=dataset,
                 progress=data.progress_bar(bar),
             )
         )
