@@ -9,7 +9,7 @@ read the corrected labels. No Streamlit here: pages draw what these return, test
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,7 +87,7 @@ def correct(dataset: Dataset, new: Sequence[Correction]) -> Dataset:
     return updated
 
 
-def current_label(row: pd.Series | dict[str, Any], field: str) -> str | None:
+def current_label(row: Mapping[Any, Any], field: str) -> str | None:
     """The label the analyst gave this row, if it carries a correction marker."""
     marker = correction_marker(row.get(f"{field}_evidence"))
     return None if marker is None else str(marker.get("label"))
@@ -164,7 +164,7 @@ def group_table(result: dict[str, Any], column: str) -> pd.DataFrame:
             GROUPS[column].lower(): name,
             "corrected": part["n"],
             "accuracy": part["accuracy"],
-            "macro_f1": part["macro_f1"],
+            "macro_f1": _present_macro_f1(part),
             "kappa": part["kappa"],
         }
         for name, part in result["by"][column].items()
@@ -172,6 +172,16 @@ def group_table(result: dict[str, Any], column: str) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=[GROUPS[column].lower(), "corrected", "accuracy", "macro_f1", "kappa"]
     )
+
+
+def _present_macro_f1(part: dict[str, Any]) -> float:
+    """Macro-F1 over the labels this group has (given or predicted), as scikit-learn's default.
+
+    The backend averages a group over every label of the whole report, so a group with no
+    "favor" statement at all would lose a third of its score for it.
+    """
+    scores = [float(c["f1"]) for c in part["per_class"].values() if c["support"] or c["predicted"]]
+    return round(sum(scores) / len(scores), 4) if scores else float("nan")
 
 
 def evidence_table(result: dict[str, Any]) -> pd.DataFrame:

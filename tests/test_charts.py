@@ -220,3 +220,30 @@ def test_figures_serialise_to_json(frame: pd.DataFrame) -> None:
 )
 def test_hover_text(text: str | None, expected: str) -> None:
     assert charts.hover_text(text).replace("<br>", "") == expected
+
+
+@pytest.mark.parametrize(
+    "matrix, shares",
+    [
+        ([[2, 1, 0], [0, 3, 0], [1, 0, 0]], [[2 / 3, 1 / 3, 0], [0, 1, 0], [1, 0, 0]]),
+        ([[0, 0, 0], [4, 0, 0], [0, 0, 5]], [[0, 0, 0], [1, 0, 0], [0, 0, 1]]),  # an empty row
+    ],
+)
+def test_confusion_counts_in_cells_colour_by_row_share(
+    matrix: list[list[int]], shares: list[list[float]]
+) -> None:
+    labels = ["favor", "against", "neutral"]
+    fig = charts.fig_confusion(labels, matrix)
+    heat = fig.data[0]
+    assert heat.type == "heatmap"
+    assert list(heat.x) == labels and list(heat.y) == labels
+    assert [list(row) for row in heat.text] == [[str(v) for v in row] for row in matrix]
+    assert [list(row) for row in heat.z] == [pytest.approx(row) for row in shares]
+    assert (heat.zmin, heat.zmax) == (0, 1)
+    assert "analyst: %{y}" in heat.hovertemplate and "automatic: %{x}" in heat.hovertemplate
+    assert fig.layout.yaxis.autorange == "reversed"  # the first label on top, like a table
+
+
+def test_confusion_of_nothing_is_an_empty_heatmap() -> None:
+    fig = charts.fig_confusion([], [])
+    assert fig.data[0].type == "heatmap" and len(fig.data[0].x) == 0
