@@ -293,13 +293,17 @@ def rescore(
 
 
 def apply_all(
-    frame: pd.DataFrame, corrections: Sequence[Correction], target: Target | None
+    frame: pd.DataFrame,
+    corrections: Sequence[Correction],
+    target: Target | None,
+    *,
+    fields: Sequence[str] = ("stance", "sentiment"),
 ) -> pd.DataFrame:
     """``frame`` with the stance (for ``target``) and sentiment corrections applied."""
     if not corrections:
         return frame
     text = None if target is None else target.text
-    for name in ("stance", "sentiment"):
+    for name in fields:
         frame, _ = apply_corrections(frame, corrections, target=text, field=name)
     return frame
 

@@ -24,8 +24,10 @@ from analysis.learn import (
     agreement,
     agreement_report,
     labelled_statements,
+    load_corrections,
     make_correction,
     merge_corrections,
+    save_corrections,
     train_stance,
 )
 from analysis.learn.agreement import predicted_before
@@ -81,10 +83,56 @@ def correct(dataset: Dataset, new: Sequence[Correction]) -> Dataset:
         merged = add_corrections(dataset.corrections_file, new)
     else:
         merged = merge_corrections(dataset.corrections, new)
-    frame = apply_all(dataset.statements, list(new), dataset.target)
+    fields = tuple(dict.fromkeys(c.field for c in new))
+    frame = apply_all(dataset.statements, list(new), dataset.target, fields=fields)
     updated = replace_statements(dataset, frame, corrections=tuple(merged), corrections_error=None)
     updated.manifest = describe_run(updated)
     return updated
+
+
+def uncorrect(dataset: Dataset, rows: pd.Index, field: str) -> Dataset:
+    """The analyst's ``field`` label taken off ``rows``: the automatic label comes back.
+
+    The automatic label (and stance score) is read from the correction marker, so nothing is
+    re-scored. The corrections naming these rows (by id or by text) are dropped, from the
+    sidecar file too.
+    """
+    frame = dataset.statements
+    target = target_text(dataset)
+    keys = set()
+    for sid, text in zip(frame.loc[rows, "statement_id"], frame.loc[rows, "text"], strict=True):
+        for ref in ({"statement_id": sid}, {"text": text}):
+            if isinstance(next(iter(ref.values())), str):
+                keys.add(Correction("x", target or "", field, **ref).key)
+    remaining = [c for c in dataset.corrections if c.key not in keys]
+    if dataset.corrections_file is not None:
+        stored = load_corrections(dataset.corrections_file)
+        save_corrections(dataset.corrections_file, [c for c in stored if c.key not in keys])
+    out = frame.copy()
+    label_col, evidence_col = f"{field}_label", f"{field}_evidence"
+    for row in rows:
+        marker = correction_marker(out.at[row, evidence_col])
+        if marker is None:
+            continue
+        out.at[row, label_col] = marker.get("was") or pd.NA
+        if field == "stance":
+            was = marker.get("was_score")
+            out.at[row, "stance_score"] = pd.NA if was is None else float(was)
+        out.at[row, evidence_col] = _without_marker(out.at[row, evidence_col])
+    updated = replace_statements(dataset, out, corrections=tuple(remaining))
+    updated.manifest = describe_run(updated)
+    return updated
+
+
+def _without_marker(raw: object) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    data = json.loads(raw)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k != "correction"}
+    else:
+        data = [i for i in data if not (isinstance(i, dict) and i.get("kind") == "correction")]
+    return json.dumps(data, sort_keys=False, ensure_ascii=False)
 
 
 def current_label(row: Mapping[Any, Any], field: str) -> str | None:

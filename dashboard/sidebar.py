@@ -60,6 +60,12 @@ def draw(dataset: Dataset) -> None:
         st.caption(f"Data: {dataset.origin}")
         if dataset.target is not None:
             st.caption(f"Target: {dataset.target.text}")
+        how = ["stance by a model trained on your labels" if dataset.model else "stance by rules"]
+        if dataset.on_topic:
+            how.append("comments read as about the target")
+        if dataset.corrections:
+            how.append(f"{len(dataset.corrections):,} corrections")
+        st.caption(" · ".join(how))
 
 
 def filtered(dataset: Dataset) -> tuple[pd.DataFrame, filters.Filters]:

@@ -5,6 +5,7 @@ the on-topic reading."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analysis.learn import corrected_mask
+from analysis import pipeline
+from analysis.learn import corrected_mask, corrections_path, load_corrections
 from dashboard import learn
 
 APP = str(Path(__file__).parent / "../dashboard/app.py")
@@ -217,3 +219,44 @@ def test_on_topic_checkbox_changes_stance_numbers(app: AppTest) -> None:
     _go(app, "screens/export.py")
     assert any("read as about the target" in c.value for c in app.caption)
     assert dataset.manifest["stance_settings"]["on_topic"] is True
+
+
+def test_choosing_automatic_takes_the_correction_off(app: AppTest) -> None:
+    automatic = _statements(app)["stance_label"].tolist()
+    _pick(app, 0, OTHER[automatic[0]])
+    _pick(app, 0, "(automatic)")
+    frame = _statements(app)
+    assert frame["stance_label"].tolist() == automatic
+    assert not corrected_mask(frame).any() and app.session_state["dataset"].corrections == ()
+    assert "✎" not in _cards(app)[0]
+
+
+def test_corrections_on_an_opened_table_persist_in_its_sidecar(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = _statements(app).head(30)
+    out = tmp_path / "run.parquet"
+    pipeline.write_statements(frame, out, dict(app.session_state["dataset"].manifest))
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(out)])
+    first = _go(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "screens/statements.py")
+    wanted = OTHER[frame.loc[4, "stance_label"]]
+    _pick(first, 4, wanted)
+    stored = load_corrections(corrections_path(out))
+    assert [(c.statement_id, c.label) for c in stored] == [(frame.loc[4, "statement_id"], wanted)]
+
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new session, same table
+    reopened = _statements(again)
+    assert reopened.loc[4, "stance_label"] == wanted and corrected_mask(reopened)[4]
+    assert len(again.session_state["dataset"].corrections) == 1
+
+
+def test_a_broken_sidecar_is_shown_and_the_table_still_opens(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "run.parquet"
+    pipeline.write_statements(_statements(app).head(10), out, {})
+    corrections_path(out).write_text('{"label": "favor"}\n', encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(out)])
+    at = _go(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "screens/statements.py")
+    assert len(_statements(at)) == 10
+    assert any("line 1" in e.value for e in at.error)

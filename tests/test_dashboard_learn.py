@@ -274,3 +274,23 @@ def test_train_accept_and_revert(scored: data.Dataset) -> None:
     assert not any('"model"' in raw for raw in reverted.statements["stance_evidence"])
     assert reverted.statements["stance_label"][:8].tolist() == gold
     assert data.restance(accepted, Target(BUSES)).model is None  # a plaza model is not for buses
+
+
+def test_uncorrect_brings_back_the_automatic_label(labelled: data.Dataset, tmp_path: Path) -> None:
+    side = tmp_path / "run.parquet.corrections.jsonl"
+    stored = data.Dataset(labelled.statements, target=labelled.target, corrections_file=side)
+    after = _set(_set(stored, [0, 2], "neutral"), [2], "negative", field="sentiment")
+    back = learn.uncorrect(after, pd.Index([2]), "stance")
+    frame = back.statements
+    assert frame.loc[2, ["stance_label", "stance_score"]].tolist() == ["against", -0.5]
+    assert frame.loc[2, "stance_evidence"] == labelled.statements.loc[2, "stance_evidence"]
+    assert corrected_mask(frame).tolist() == [True, False, False, False, False]
+    assert corrected_mask(frame, field="sentiment")[2]  # the other field keeps its correction
+    assert sorted((c.statement_id, c.field) for c in back.corrections) == [
+        ("s0", "stance"),
+        ("s2", "sentiment"),
+    ]
+    assert sorted((c.statement_id, c.field) for c in load_corrections(side)) == [
+        ("s0", "stance"),
+        ("s2", "sentiment"),
+    ]

@@ -18,7 +18,7 @@ from analysis.schema import SENTIMENT_LABELS, STANCE_LABELS
 from dashboard import filters, learn, render, sidebar, state, views
 
 TABLE_ROWS = 5_000
-KEEP = "—"  # the "no correction" choice of a card's label pickers
+KEEP = "(automatic)"  # a card picker's "no correction": choosing it takes yours off
 LABELS = {"stance": STANCE_LABELS, "sentiment": SENTIMENT_LABELS}
 PENDING = "bulk_pending"  # a bulk correction waiting for its confirmation
 ERROR = "correction_error"
@@ -54,7 +54,18 @@ def _on_pick(field: str, key: str, row: Any) -> None:
     """A card's label picker changed: correct that one statement."""
     label = st.session_state.get(key)
     current: Any = st.session_state[state.DATASET]
-    if label not in LABELS[field] or row not in current.statements.index:
+    if row not in current.statements.index:
+        return
+    if label == KEEP:
+        try:
+            updated = learn.uncorrect(current, pd.Index([row]), field)
+        except (ReactionLensError, OSError) as exc:
+            st.session_state[ERROR] = f"The correction was not removed: {exc}"
+            return
+        state.set_dataset(updated, keep_filters=True)
+        st.session_state[state.NOTICE] = f"The automatic {field} label is back on that statement."
+        return
+    if not isinstance(label, str) or label not in LABELS[field]:
         return
     target = learn.target_text(current)
     if field == "stance" and target is None:
