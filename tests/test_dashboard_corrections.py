@@ -239,7 +239,7 @@ def test_corrections_on_an_opened_table_persist_in_its_sidecar(
     pipeline.write_statements(frame, out, dict(app.session_state["dataset"].manifest))
     monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(out)])
     first = _go(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "screens/statements.py")
-    wanted = OTHER[frame.loc[4, "stance_label"]]
+    wanted = OTHER[str(frame.at[4, "stance_label"])]
     _pick(first, 4, wanted)
     stored = load_corrections(corrections_path(out))
     assert [(c.statement_id, c.label) for c in stored] == [(frame.loc[4, "statement_id"], wanted)]

@@ -282,8 +282,9 @@ def test_uncorrect_brings_back_the_automatic_label(labelled: data.Dataset, tmp_p
     after = _set(_set(stored, [0, 2], "neutral"), [2], "negative", field="sentiment")
     back = learn.uncorrect(after, pd.Index([2]), "stance")
     frame = back.statements
-    assert frame.loc[2, ["stance_label", "stance_score"]].tolist() == ["against", -0.5]
-    assert frame.loc[2, "stance_evidence"] == labelled.statements.loc[2, "stance_evidence"]
+    assert (frame.at[2, "stance_label"], frame.at[2, "stance_score"]) == ("against", -0.5)
+    evidence = labelled.statements["stance_evidence"].tolist()
+    assert frame["stance_evidence"].tolist()[2] == evidence[2]
     assert corrected_mask(frame).tolist() == [True, False, False, False, False]
     assert corrected_mask(frame, field="sentiment")[2]  # the other field keeps its correction
     assert sorted((c.statement_id, c.field) for c in back.corrections) == [
