@@ -17,6 +17,7 @@ from analysis.errors import ReactionLensError
 from dashboard import charts, data, learn, state
 
 CANDIDATE = "model_candidate"
+MEMO = "_agreement_report"
 
 dataset = state.init()
 st.title("Agreement")
@@ -37,8 +38,18 @@ def _number(value: Any, percent: bool = False) -> str:
     return f"{value:.0%}" if percent else f"{value:.2f}"
 
 
-def _report(field: str) -> None:
+def _computed(field: str) -> dict[str, Any]:
+    """The report, kept until the data or the corrections change (reruns cost nothing)."""
+    memo = st.session_state.get(MEMO)
+    if memo is not None and memo[0] == (dataset.token, field):
+        return dict(memo[1])
     result = learn.report(dataset, field)
+    st.session_state[MEMO] = ((dataset.token, field), result)
+    return result
+
+
+def _report(field: str) -> None:
+    result = _computed(field)
     if result["n"] == 0:
         st.info(
             f"No {field} corrections yet"

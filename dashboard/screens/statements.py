@@ -7,6 +7,7 @@ by dashboard.learn; the cards show them as corrected, with the label they replac
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -85,8 +86,12 @@ def _picker_key(field: str, record: dict[str, Any]) -> str:
     return f"fix_{field}_{digest}"
 
 
+def _shown(field: str, value: object) -> str:
+    return f"{field.capitalize()}: {value}"
+
+
 def _pickers(record: dict[str, Any], row: Any) -> None:
-    cols = st.columns([1, 1, 3])
+    cols = st.columns([1, 1, 2])
     for col, field in zip(cols, ("stance", "sentiment"), strict=False):
         key = _picker_key(field, record)
         options = [KEEP, *LABELS[field]]
@@ -97,6 +102,8 @@ def _pickers(record: dict[str, Any], row: Any) -> None:
             f"Set {field}",
             options,
             key=key,
+            format_func=functools.partial(_shown, field),
+            label_visibility="collapsed",
             on_change=_on_pick,
             args=(field, key, row),
             disabled=field == "stance" and dataset.target is None,
