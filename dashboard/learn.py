@@ -32,7 +32,14 @@ from analysis.learn import (
 )
 from analysis.learn.agreement import predicted_before
 from analysis.learn.corrections import correction_marker, matching
-from dashboard.data import Dataset, apply_all, describe_run, replace_statements, rescore
+from dashboard.data import (
+    Dataset,
+    apply_all,
+    describe_run,
+    named_rows,
+    replace_statements,
+    rescore,
+)
 from dashboard.render import model_item
 
 FIELDS = ("stance", "sentiment")
@@ -189,12 +196,18 @@ def matched(dataset: Dataset, corrections: Sequence[Correction]) -> int:
 def report(dataset: Dataset, field: str) -> dict[str, Any]:
     """:func:`analysis.learn.agreement_report` of the automatic labels against the analyst's."""
     return agreement_report(
-        dataset.statements,
+        corrected_rows(dataset),
         dataset.corrections,
         target=target_text(dataset),
         field=field,
         by=tuple(GROUPS),
     )
+
+
+def corrected_rows(dataset: Dataset) -> pd.DataFrame:
+    """The statements the corrections can name: by id, found at once; else every statement."""
+    rows = named_rows(dataset.statements, dataset.corrections)
+    return dataset.statements if rows is None else dataset.statements[rows]
 
 
 def class_table(result: dict[str, Any]) -> pd.DataFrame:
@@ -268,7 +281,7 @@ def train(dataset: Dataset, *, seed: int = 0) -> Candidate:
     """
     if dataset.target is None:
         raise InputError("set a target on the Data page first: a stance model is per target")
-    frame = dataset.statements
+    frame = corrected_rows(dataset)
     records = labelled_statements(frame, dataset.corrections, target=dataset.target.text)
     model = train_stance(records, target=dataset.target, seed=seed)
     gold = matching(frame, dataset.corrections, target=dataset.target.text, field="stance")
