@@ -15,7 +15,13 @@ import pytest
 
 from analysis import pipeline, schema
 from analysis.errors import InputError
-from analysis.learn import Correction, corrected_mask, corrections_path, load_corrections
+from analysis.learn import (
+    Correction,
+    apply_corrections,
+    corrected_mask,
+    corrections_path,
+    load_corrections,
+)
 from analysis.stance import Target
 from dashboard import data, learn
 
@@ -295,3 +301,34 @@ def test_uncorrect_brings_back_the_automatic_label(labelled: data.Dataset, tmp_p
         ("s0", "stance"),
         ("s2", "sentiment"),
     ]
+
+
+def test_applying_by_id_matches_the_backend_on_the_whole_table(scored: data.Dataset) -> None:
+    frame = scored.statements
+    corrections = [
+        *learn.corrections_for(
+            frame, frame.index[[1, 4]], field="stance", label="neutral", target=PLAZA
+        ),
+        *learn.corrections_for(
+            frame, frame.index[[0, 4]], field="sentiment", label="positive", target=PLAZA
+        ),
+    ]
+    by_text = [Correction("against", PLAZA, "stance", text=str(frame.loc[6, "text"]))]
+    for given in (corrections, [*corrections, *by_text]):
+        fast = data.apply_all(frame, given, Target(PLAZA))
+        whole = frame
+        for field in ("stance", "sentiment"):
+            whole, _ = apply_corrections(whole, given, target=PLAZA, field=field)
+        pd.testing.assert_frame_equal(fast, whole)
+    assert data.named_rows(frame, corrections).tolist() == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert data.named_rows(frame, by_text) is None  # a text match needs every row read

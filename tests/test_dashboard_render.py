@@ -170,3 +170,42 @@ def test_pages_pass_only_render_output_as_html() -> None:
             and arg.func.value.id == "render"
         ) or (isinstance(arg, ast.Attribute) and ast.unparse(arg) == "render.LEGEND")
         assert allowed, f"unsafe_allow_html with {ast.unparse(arg)} at line {call.lineno}"
+
+
+def test_card_shows_the_correction_and_the_label_it_replaced() -> None:
+    marker = {"kind": "correction", "text": "", "label": "against", "was": "<b>favor</b>"}
+    evidence = json.loads(_stance(("cue", "great idea", 0.6)))
+    row = {
+        "text": TEXT,
+        "stance_label": "against",
+        "stance_score": -1.0,
+        "stance_evidence": json.dumps([*evidence, {**marker, "was_score": 0.6}]),
+        "sentiment_label": "negative",
+        "sentiment_compound": 0.4,
+        "sentiment_evidence": json.dumps([{**marker, "label": "negative", "was": "positive"}]),
+    }
+    card = render.statement_card(row)
+    assert "✎ stance corrected: against" in card
+    assert "automatic label was &lt;b&gt;favor&lt;/b&gt; +0.60" in card  # escaped, never markup
+    assert "✎ sentiment corrected: negative" in card and "automatic label was positive" in card
+    assert "<b>favor</b>" not in card
+    assert "great idea" in card  # the rule evidence is still highlighted
+    plain = render.statement_card({**row, "stance_evidence": json.dumps(evidence)})
+    assert "✎ stance" not in plain
+
+
+def test_card_shows_the_model_beside_the_rule_evidence() -> None:
+    model = {"kind": "model", "text": "", "start": -1, "end": -1, "weight": 0.5}
+    model |= {"p_favor": 0.7, "p_against": 0.2, "p_neutral": 0.1, "rule_label": "neutral"}
+    evidence = [*json.loads(_stance(("cue", "great idea", 0.6))), model]
+    card = render.statement_card(
+        {
+            "text": TEXT,
+            "stance_label": "favor",
+            "stance_score": 0.5,
+            "stance_evidence": json.dumps(evidence),
+        }
+    )
+    assert "Model: p(favor) 0.70, p(against) 0.20, p(neutral) 0.10" in card
+    assert "the rules said <b>neutral</b>" in card
+    assert "stance cue: +0.60" in card  # the rule's cue keeps its highlight
