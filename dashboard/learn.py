@@ -23,6 +23,7 @@ from analysis.learn import (
     add_corrections,
     agreement,
     agreement_report,
+    corrected_mask,
     labelled_statements,
     load_corrections,
     make_correction,
@@ -140,6 +141,16 @@ def _without_marker(raw: object) -> str | None:
     else:
         data = [i for i in data if not (isinstance(i, dict) and i.get("kind") == "correction")]
     return json.dumps(data, sort_keys=False, ensure_ascii=False)
+
+
+def corrected_fields(frame: pd.DataFrame) -> pd.Series:
+    """Per row, which labels the analyst set ("stance", "sentiment", both, or "")."""
+    marks = [corrected_mask(frame, field=field) for field in FIELDS]
+    names = [
+        ", ".join(f for f, hit in zip(FIELDS, hits, strict=True) if hit)
+        for hits in zip(*marks, strict=True)
+    ]
+    return pd.Series(names, index=frame.index, dtype="object")
 
 
 def current_label(row: Mapping[Any, Any], field: str) -> str | None:

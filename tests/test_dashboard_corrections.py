@@ -115,6 +115,8 @@ def test_bulk_correction_sets_exactly_the_filtered_rows(app: AppTest) -> None:
     others = before.index.difference(officials)
     assert after.loc[others, "stance_label"].tolist() == before.loc[others, "stance_label"].tolist()
     assert any(f"{len(officials):,} statements to neutral" in s.value for s in app.success)
+    table = next(d.value for d in app.dataframe if "corrected" in d.value.columns)
+    assert len(table) == len(officials) and set(table["corrected"]) == {"stance"}
 
 
 def test_corrections_follow_their_target(app: AppTest) -> None:

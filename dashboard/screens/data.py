@@ -91,7 +91,9 @@ if st.button("Apply target", key="target_apply", type="primary"):
             st.error(f"Could not score stance: {error}. The previous scores are kept.")
         else:
             state.set_dataset(new, keep_filters=True)
-            st.session_state[state.NOTICE] = f"Stance re-scored toward: {target.text}"
+            st.session_state[state.NOTICE] = f"Stance re-scored toward: {target.text}" + (
+                " (comments read as about it)" if new.on_topic else ""
+            )
             st.rerun()
 
 # ---- sources -------------------------------------------------------------------------------

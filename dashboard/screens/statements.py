@@ -181,6 +181,7 @@ for row, record in zip(rows.index, views.full_rows(dataset.statements, rows.inde
 
 with st.expander("As a table"):
     shown = dataset.statements.loc[view.index[:TABLE_ROWS], COLUMNS]
+    shown = shown.assign(corrected=learn.corrected_fields(dataset.statements.loc[shown.index]))
     if len(view) > TABLE_ROWS:
         st.caption(f"First {TABLE_ROWS:,} rows; the Export page downloads all {len(view):,}.")
     st.dataframe(shown, hide_index=True, key="explorer_table")
