@@ -113,7 +113,7 @@ def _pickers(record: dict[str, Any], row: Any) -> None:
 
 def _bulk(view: pd.DataFrame, chosen: filters.Filters) -> None:
     """Give every filtered statement one label, after a confirmation naming how many."""
-    with st.expander(f"Correct all {len(view):,} statements shown at once"):
+    with st.expander(f"Correct all {len(view):,} matching statements at once"):
         a, b = st.columns(2)
         field = a.selectbox("Field", list(LABELS), key="bulk_field")
         label = b.selectbox("Label", list(LABELS[field]), key=f"bulk_label_{field}")
