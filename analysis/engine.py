@@ -191,6 +191,11 @@ def _load_on_workers(
         failures.extend(its_failures)
         for start in range(0, rows, partition_rows):
             parts.append(client.submit(_rows, future, start, start + partition_rows, pure=False))
+    if parts:
+        # The slices sit on the worker that read the file, and tasks follow their data: spread
+        # them over the workers first, or one worker scores while the others wait.
+        client.gather(client.map(len, parts))
+        client.rebalance(parts)
     return parts, reports, failures
 
 
