@@ -66,11 +66,37 @@ OTHER = [
 EMOJI = ["", "", "", " 😡", " 👍", " 🙄", " ❤️", " 🚌🚌", " 😂😂😂"]
 
 
+PLACES = ["Elm Street", "the north side", "Riverside", "downtown", "the east end", "Oak Park"]
+PEOPLE = ["my mother", "my neighbour", "our nanny", "my son", "a coworker", "the kid next door"]
+ROUTES = [str(n) for n in range(1, 90)]
+WORDS = (
+    "honestly seriously again really today somehow frankly anyway still maybe probably surely "
+    "literally basically clearly obviously apparently"
+).split()
+
+
+def sentence(rng: random.Random) -> str:
+    """A sentence of a mixed-sides pool, made particular (places, people, routes, times)."""
+    base = rng.choice(rng.choice((FAVOR, AGAINST, OTHER, OTHER)))
+    detail = rng.choice(
+        (
+            f" {rng.choice(PEOPLE).capitalize()} rides the {rng.choice(ROUTES)} from "
+            f"{rng.choice(PLACES)}.",
+            f" It took me {rng.randint(12, 95)} minutes to get to {rng.choice(PLACES)} "
+            f"{rng.choice(WORDS)}.",
+            f" {rng.choice(WORDS).capitalize()}, the {rng.choice(ROUTES)} is "
+            f"{rng.choice(('packed', 'empty', 'late', 'fine', 'dirty'))} at {rng.randint(5, 11)}am.",
+            "",
+        )
+    )
+    return base + detail
+
+
 def comment(rng: random.Random) -> str:
     """One to six sentences, sometimes shouted, sometimes with emoji or a second paragraph."""
-    pools = (FAVOR, AGAINST, OTHER, OTHER)
-    parts = [rng.choice(rng.choice(pools)) for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 6)))]
-    text = " ".join(parts)
+    if rng.random() < 0.04:
+        return rng.choice(("lol", "Thanks for covering this.", "This.", "👍"))  # short, common
+    text = " ".join(sentence(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 6))))
     if rng.random() < 0.05:
         text = text.upper()
     if rng.random() < 0.03:
@@ -80,8 +106,8 @@ def comment(rng: random.Random) -> str:
 
 def generate(rows: int, directory: Path) -> tuple[Path, Path]:
     """CSV and Parquet of ``rows`` comments (the same rows); reused when already there."""
-    csv_path = directory / f"comments_{rows}.csv"
-    parquet_path = directory / f"comments_{rows}.parquet"
+    csv_path = directory / f"comments_v2_{rows}.csv"
+    parquet_path = directory / f"comments_v2_{rows}.parquet"
     if csv_path.exists() and parquet_path.exists():
         return csv_path, parquet_path
     rng = random.Random(20261125)
