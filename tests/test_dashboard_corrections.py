@@ -262,3 +262,24 @@ def test_a_broken_sidecar_is_shown_and_the_table_still_opens(
     at = _go(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "screens/statements.py")
     assert len(_statements(at)) == 10
     assert any("line 1" in e.value for e in at.error)
+
+
+def test_corrections_carry_over_when_the_sources_are_analysed_again(app: AppTest) -> None:
+    frame = _statements(app)
+    card = int(frame.index.get_loc(frame.index[frame["source_kind"] == "comment"][0]))
+    assert card < 20, "a comment on the first page"
+    sid = str(frame["statement_id"].iloc[card])
+    wanted = OTHER[str(frame["stance_label"].iloc[card])]
+    _pick(app, card, wanted)
+    comments = pipeline.sample_inputs()[1]
+    _go(app, "screens/data.py")
+    app.file_uploader(key="src_files").set_value(
+        (comments.name, comments.read_bytes(), "application/jsonl")
+    )
+    app.button(key="src_go").click().run()  # replaces the data with the comments alone
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    again = _statements(app)
+    assert set(again["source_kind"]) == {"comment"}
+    row = again.index[again["statement_id"] == sid]
+    assert len(row) == 1 and again.loc[row[0], "stance_label"] == wanted
+    assert corrected_mask(again).sum() == 1
