@@ -98,7 +98,7 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
             else:
                 parts.extend(_hashtag_words(text, m.start(), m.end()))
     lexicon = C.vader_lexicon()
-    for word in _LEXICON_WORDS.intersection(words):
+    for word in sorted(_LEXICON_WORDS.intersection(words)):
         value = lexicon[word]
         weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
         for start in _positions(low, word):
@@ -109,6 +109,9 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
             parts.append(signed("valence", start, end, weight * boost, low))
     if not text.isascii() or not _EMOTICON_CHARS.isdisjoint(text):
         parts.extend(_symbols(text, low))
+    # In text order whatever the hash seed: floats summed in another order can differ in the
+    # last digit, and the same input must give the same output.
+    parts.sort(key=lambda p: (p.start, p.end, p.kind))
     if not _BUT_WORDS.isdisjoint(words):
         parts = _but_shift(low, parts)
     if "?" in text:
@@ -225,7 +228,7 @@ def _symbols(text: str, low: str) -> list[Part]:
     """Emoji and emoticons with their VADER valence (emoji read through their description)."""
     parts = []
     emoticons = C.emoticon_valence()
-    for symbol in _EMOTICONS.intersection(text.split()):
+    for symbol in sorted(_EMOTICONS.intersection(text.split())):
         at = text.find(symbol)
         while at >= 0:
             end = at + len(symbol)
