@@ -17,7 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from analysis import pipeline
+from analysis import pipeline, store
 from analysis.errors import InputError, ReactionLensError
 from analysis.ingest import ColumnMapping
 from analysis.learn import (
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyze(commands)
     _add_quotes(commands)
     _add_evaluate(commands)
+    _add_rescore(commands)
     _add_train_stance(commands)
     _add_dashboard(commands)
     return parser
@@ -125,6 +126,23 @@ def _add_analyze(commands: Any) -> None:
         help="analyst corrections (JSONL); default: the sidecar of --out when it exists",
     )
     p.add_argument("--workers", type=int, default=1, help="processes for sentiment (default 1)")
+    p.add_argument(
+        "--project",
+        type=Path,
+        help="append the run to this DuckDB project (created when missing); "
+        "a file imported before adds nothing",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("pandas", "dask"),
+        default="pandas",
+        help="dask: score in partitions on a Dask cluster (same output, row for row)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://host:8786); default: a local cluster",
+    )
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(run=_run_analyze)
 
@@ -165,6 +183,16 @@ def _add_evaluate(commands: Any) -> None:
     )
     p.add_argument("--target", help="with --against-corrections: the target (default: manifest)")
     p.set_defaults(run=_run_evaluate)
+
+
+def _add_rescore(commands: Any) -> None:
+    p = commands.add_parser(
+        "rescore",
+        help="score stance toward a new target on a project's statements, without re-importing",
+    )
+    p.add_argument("project", type=Path, metavar="PROJECT")
+    _add_target_options(p)
+    p.set_defaults(run=_run_rescore)
 
 
 def _add_train_stance(commands: Any) -> None:
@@ -210,23 +238,39 @@ def _run_analyze(args: argparse.Namespace) -> int:
     elif corrections_file is not None and not corrections_file.is_file():
         raise InputError(f"--corrections {corrections_file}: no such file")
     corrections = read_corrections(corrections_file) if corrections_file else []
-    result = pipeline.analyze(
-        args.inputs,
-        target=target,
-        mapping=mapping,
-        platform=args.platform,
-        include_partial=args.include_partial,
-        analyzer=SentimentAnalyzer(
+    options: dict[str, Any] = {
+        "target": target,
+        "mapping": mapping,
+        "include_partial": args.include_partial,
+        "analyzer": SentimentAnalyzer(
             lexicon_override=read_lexicon(args.lexicon) if args.lexicon else None,
             positive=args.positive_threshold,
             negative=args.negative_threshold,
         ),
-        workers=args.workers,
-        model=model,
-        corrections=corrections,
-        on_topic=args.on_topic,
-        progress=BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
-    )
+        "progress": BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
+    }
+    if args.engine == "dask":
+        _refuse_with_dask(args, model, corrections)
+        result = _analyze_dask(args, options)
+    else:
+        result = pipeline.analyze(
+            args.inputs,
+            platform=args.platform,
+            workers=args.workers,
+            model=model,
+            corrections=corrections,
+            on_topic=args.on_topic,
+            **options,
+        )
+        if args.project is not None:
+            with store.open_project(args.project) as project:
+                summary = project.append(
+                    result.statements,
+                    result.reports,
+                    result.manifest,
+                    content_hashes=store.content_hashes(args.inputs),
+                )
+            _print_run(args.project, summary)
     _print_summary(result)
     if args.out is not None:
         side = pipeline.write_statements(result.statements, args.out, result.manifest)
@@ -234,6 +278,60 @@ def _run_analyze(args: argparse.Namespace) -> int:
     for failure in result.failures:
         print(f"reaction-lens: error: {failure.error}", file=sys.stderr)
     return EXIT_USAGE if result.failures else 0
+
+
+def _refuse_with_dask(
+    args: argparse.Namespace, model: object, corrections: Sequence[object]
+) -> None:
+    unsupported = [
+        name
+        for name, used in (
+            ("--model", model is not None),
+            ("--corrections", bool(corrections)),
+            ("--on-topic", args.on_topic),
+            ("--platform", args.platform is not None),
+            ("--workers", args.workers != 1),
+        )
+        if used
+    ]
+    if unsupported:
+        raise InputError(
+            f"{', '.join(unsupported)} cannot be used with --engine dask yet; "
+            "run without --engine dask, or drop them"
+        )
+
+
+def _analyze_dask(args: argparse.Namespace, options: dict[str, Any]) -> pipeline.Analysis:
+    from analysis import engine
+
+    if args.project is None:
+        return engine.analyze_dask(args.inputs, scheduler=args.scheduler, **options)
+    with store.open_project(args.project) as project:
+        summary, result = engine.analyze_dask_into(
+            project, args.inputs, scheduler=args.scheduler, **options
+        )
+    _print_run(args.project, summary)
+    return result
+
+
+def _print_run(path: Path, summary: store.RunSummary) -> None:
+    print(
+        f"project {path}: run {summary.run_id} added {summary.statements_added} statements "
+        f"({summary.statements_already} already there); sources added "
+        f"{list(summary.sources_added)}, already imported {list(summary.sources_already)}"
+    )
+
+
+def _run_rescore(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if target is None:
+        raise InputError("rescore needs --target: name what stance is toward")
+    if not args.project.is_file():
+        raise InputError(f"{args.project}: no such project")
+    with store.open_project(args.project, create=False) as project:
+        summary = project.rescore_stance(target)
+    _print_run(args.project, summary)
+    return 0
 
 
 def read_lexicon(path: Path) -> dict[str, float]:

@@ -1,0 +1,66 @@
+"""The CLI paths of projects and the Dask engine: --project, rescore, --engine dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis import cli, store
+
+COMMENTS = (
+    "id,author,created_at,text\n"
+    "1,ann,2026-03-09T10:00:00Z,The bus lanes are a great idea\n"
+    "2,bo,2026-03-09T11:00:00Z,Scrap the bus lanes now\n"
+    "3,cy,2026-03-09T12:00:00Z,Which streets get the new lanes?\n"
+)
+
+
+@pytest.fixture
+def comments(tmp_path: Path) -> Path:
+    path = tmp_path / "comments.csv"
+    path.write_text(COMMENTS, encoding="utf-8")
+    return path
+
+
+def test_analyze_project_appends_once_and_rescore_adds_a_run(
+    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "lanes.duckdb"
+    argv = ["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)]
+    assert cli.main(argv) == 0
+    assert "added 3 statements" in capsys.readouterr().out
+    assert cli.main(argv) == 0
+    assert "added 0 statements" in capsys.readouterr().out
+    assert cli.main(["rescore", str(project), "--target", "the new streets"]) == 0
+    with store.open_project(project, read_only=True) as opened:
+        assert opened.count() == 3
+        assert list(opened.runs()["kind"]) == ["import", "import", "rescore"]
+        assert opened.manifest(3)["target"]["text"] == "the new streets"
+
+
+def test_rescore_of_a_missing_project_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = cli.main(["rescore", str(tmp_path / "none.duckdb"), "--target", "x"])
+    assert code == 2 and "no such project" in capsys.readouterr().err
+
+
+def test_engine_dask_gives_the_single_process_rows(
+    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path
+) -> None:
+    single, dask = tmp_path / "single.jsonl", tmp_path / "dask.jsonl"
+    base = ["analyze", str(comments), "--target", "the bus lanes", "--out"]
+    assert cli.main([*base, str(single)]) == 0
+    assert cli.main([*base, str(dask), "--engine", "dask"]) == 0
+    assert [json.loads(x) for x in dask.read_text().splitlines()] == [
+        json.loads(x) for x in single.read_text().splitlines()
+    ]
+
+
+def test_engine_dask_refuses_options_it_does_not_support(
+    capsys: pytest.CaptureFixture[str], comments: Path
+) -> None:
+    code = cli.main(["analyze", str(comments), "--target", "x", "--engine", "dask", "--on-topic"])
+    assert code == 2 and "--on-topic cannot be used with --engine dask" in capsys.readouterr().err
