@@ -71,7 +71,7 @@ def analyze_dask(
     options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
     with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
         parts = list(run.stream)
-    table = _conform(pd.concat(parts, ignore_index=True)) if parts else schema.empty()
+    table = schema.conform(pd.concat(parts, ignore_index=True)) if parts else schema.empty()
     return Analysis(table, run.reports, run.failures, run.manifest)
 
 
@@ -110,9 +110,9 @@ def score_dask(
     partition_rows: int = PARTITION_ROWS,
 ) -> pd.DataFrame:
     """``pipeline.score(frame)`` computed as ``map_partitions`` on ``client``'s cluster."""
-    parts = _scatter(client, _conform(frame), partition_rows)
+    parts = _scatter(client, schema.conform(frame), partition_rows)
     scored = list(_stream(client, parts, target, analyzer))
-    return _conform(pd.concat(scored, ignore_index=True)) if scored else _score_empty(target)
+    return schema.conform(pd.concat(scored, ignore_index=True)) if scored else _score_empty(target)
 
 
 @dataclass(frozen=True)
@@ -233,13 +233,13 @@ def _stream(
     futures = client.compute(scored.to_delayed())
     patches = _thread_patches(client, futures, target)
     for number, future in enumerate(futures):
-        part = _conform(future.result())
+        part = schema.conform(future.result())
         future.release()  # the worker may drop it: only this partition stays in memory here
         yield _patch(part, patches.get(number))
 
 
 def _score_empty(target: Target | None) -> pd.DataFrame:
-    return _conform(_score_partition(schema.empty(), target, None))
+    return schema.conform(_score_partition(schema.empty(), target, None))
 
 
 @contextmanager
@@ -399,16 +399,6 @@ def _patch(part: pd.DataFrame, patch: pd.DataFrame | None) -> pd.DataFrame:
     for column in _STANCE:
         out.loc[where, column] = patch[column].to_numpy()
     return out
-
-
-def _conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """``schema.validate``, skipped when the columns and dtypes already match (a stage's own
-    output): validating a million rows again costs seconds and changes nothing."""
-    if list(frame.columns) == list(schema.COLUMNS) and all(
-        str(frame[c].dtype) == d for c, d in schema.COLUMNS.items()
-    ):
-        return frame.reset_index(drop=True)
-    return schema.validate(frame)
 
 
 __all__ = ["PARTITION_ROWS", "analyze_dask", "analyze_dask_into", "dask_client", "score_dask"]

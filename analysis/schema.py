@@ -101,6 +101,17 @@ LABELS: dict[str, tuple[str, ...]] = {
     "stance_label": STANCE_LABELS,
 }
 REQUIRED = ("statement_id", "source", "source_kind", "text", "speaker_role")
+#: Columns with few distinct values: filters, group keys, categorical storage.
+CATEGORICAL = (
+    "source",
+    "source_kind",
+    "platform",
+    "speaker",
+    "speaker_role",
+    "quote_kind",
+    "sentiment_label",
+    "stance_label",
+)
 
 
 def statement_id(source: str, key: object, text: str) -> str:
@@ -150,6 +161,16 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
                 f"column {name!r} has {bad.iloc[0]!r} in row {bad.index[0]}; allowed: {list(allowed)}"
             )
     return out.reset_index(drop=True)
+
+
+def conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`validate`, skipped when columns and dtypes already match (a stage's own output):
+    validating a million rows again costs seconds and changes nothing."""
+    if list(frame.columns) == list(COLUMNS) and all(
+        str(frame[c].dtype) == d for c, d in COLUMNS.items()
+    ):
+        return frame.reset_index(drop=True)
+    return validate(frame)
 
 
 def _coerce(column: pd.Series, name: str, dtype: str) -> pd.Series:

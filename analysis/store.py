@@ -55,16 +55,7 @@ _SQL_TYPES = {
     "datetime64[ns, UTC]": "TIMESTAMPTZ",
 }
 #: Columns a caller may filter statements on (equality or membership).
-FILTER_COLUMNS = (
-    "source",
-    "source_kind",
-    "platform",
-    "speaker",
-    "speaker_role",
-    "quote_kind",
-    "sentiment_label",
-    "stance_label",
-)
+FILTER_COLUMNS = schema.CATEGORICAL
 _DERIVED_KEYS = {"day": "date_trunc('day', posted_at AT TIME ZONE 'UTC')"}
 _GROUP_KEYS = (*FILTER_COLUMNS, *_DERIVED_KEYS)
 
@@ -123,7 +114,7 @@ class Project:
             self._insert_sources(run_id, fresh, content_hashes)
             self._fail_after("sources")
             for part in parts:
-                table = _conform(part)
+                table = schema.conform(part)
                 table = table[~table["source"].isin(repeat)] if repeat else table
                 offered += len(table)
                 added += self._insert_statements(run_id, table)
@@ -367,7 +358,7 @@ class Project:
     def _insert_rows(self, run_id: int, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
         if rows.empty:
             return
-        arrow = pa.Table.from_pandas(_conform(rows), preserve_index=False)
+        arrow = pa.Table.from_pandas(schema.conform(rows), preserve_index=False)
         arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
         with _registered(self.con, "incoming", arrow):
             _sql(
@@ -661,16 +652,6 @@ def _key_column(column: pd.Series, key: str) -> pd.Series:
     if key == "day":
         return pd.to_datetime(column).dt.tz_localize("UTC").astype("object")
     return column.astype("object")
-
-
-def _conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """``schema.validate``, skipped when the columns and dtypes already match (a stage's own
-    output): validating a million rows again costs seconds and changes nothing."""
-    if list(frame.columns) == list(schema.COLUMNS) and all(
-        str(frame[c].dtype) == d for c, d in schema.COLUMNS.items()
-    ):
-        return frame.reset_index(drop=True)
-    return schema.validate(frame)
 
 
 def _target_json(target: Any) -> dict[str, Any] | None:

@@ -38,16 +38,7 @@ from analysis.report import ImportReport
 from analysis.stance import STANCE_SETTINGS, Target, add_stance
 from dashboard import filters
 
-CATEGORICAL = (
-    "source",
-    "source_kind",
-    "platform",
-    "speaker",
-    "speaker_role",
-    "quote_kind",
-    "sentiment_label",
-    "stance_label",
-)
+CATEGORICAL = schema.CATEGORICAL
 VIEW_COLUMNS = (
     "source",
     "source_kind",

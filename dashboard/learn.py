@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.jsonl import json_lines
 from analysis.learn import (
     Correction,
     TrainedModel,
@@ -174,19 +175,11 @@ def parse_corrections(name: str, payload: bytes) -> list[Correction]:
         raw = payload.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: corrections must be UTF-8 JSONL ({exc.reason})") from exc
-    found = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{name}, line {number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{where}: not JSON ({exc.msg}); each line is an object like "
-                '{"statement_id": "…", "target": "…", "label": "favor"}'
-            ) from exc
-        found.append(make_correction(item, where=where))
+    example = 'an object like {"statement_id": "…", "target": "…", "label": "favor"}'
+    found = [
+        make_correction(item, where=where)
+        for where, _, item in json_lines(raw, source=name, expected=example)
+    ]
     if not found:
         raise InputError(f"{name}: no corrections in the file (one JSON object per line)")
     return merge_corrections(found)

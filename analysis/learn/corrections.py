@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.jsonl import json_lines
 from analysis.schema import SENTIMENT_LABELS, STANCE_LABELS
 
 FIELDS: dict[str, tuple[str, ...]] = {"stance": STANCE_LABELS, "sentiment": SENTIMENT_LABELS}
@@ -114,16 +115,10 @@ def read_corrections(path: str | Path) -> list[Correction]:
         raise InputError(f"{path}: cannot read corrections ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: corrections must be UTF-8 JSONL ({exc.reason})") from exc
-    found: list[Correction] = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}, line {number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not JSON ({exc.msg}); expected {_LINE_HELP}") from exc
-        found.append(make_correction(item, where=where))
+    found = [
+        make_correction(item, where=where)
+        for where, _, item in json_lines(raw, source=str(path), expected=_LINE_HELP)
+    ]
     return merge_corrections(found)
 
 

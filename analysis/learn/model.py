@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import EvaluationError, InputError
+from analysis.jsonl import json_lines
 from analysis.learn.corrections import same_target, with_evidence
 from analysis.schema import STANCE_LABELS
 from analysis.stance import Target, score_stance
@@ -588,16 +589,7 @@ def read_labelled(
         raise InputError(f"{path}: cannot read labelled statements ({exc})") from exc
     wanted = same_target(target) if target else None
     kept, other = [], 0
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}, line {number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{where}: not JSON ({exc.msg}); expected {{text, target, label}}"
-            ) from exc
+    for where, _, item in json_lines(raw, source=str(path), expected="{text, target, label}"):
         if not isinstance(item, dict):
             raise InputError(f"{where}: expected a JSON object {{text, target, label}}")
         label = str(item.get("label", item.get("stance", ""))).strip().lower()

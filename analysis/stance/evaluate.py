@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import EvaluationError
+from analysis.jsonl import json_lines
 from analysis.stance.score import score_stance
 from analysis.stance.target import Target
 
@@ -159,15 +160,10 @@ def _read(path: Path, target_field: str) -> list[dict[str, Any]]:
     stripped = raw.lstrip()
     if stripped.startswith("{") and '"quotes"' in raw[:200_000] and "\n{" not in stripped:
         return _seed_gold(path, raw)
-    records = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
-        records.append(_record(item, path, number, target_field))
+    lines = json_lines(
+        raw, source=str(path), expected="{text, target, label}", error=EvaluationError
+    )
+    records = [_record(item, path, number, target_field) for _, number, item in lines]
     if not records:
         raise EvaluationError(f"{path}: no records; expected JSONL lines {{text, target, label}}")
     return records
