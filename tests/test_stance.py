@@ -45,6 +45,12 @@ CASES = [
     ("The council made the right call closing that bridge.", BRIDGE, "favor", "right call"),
     ("The council is a disgrace and should resign.", BRIDGE, "against", "disgrace"),
     ("Shame on Mayor Okafor for this stunt.", BRIDGE, "against", "Shame on"),
+    (
+        "Thanks for nothing, Mayor Okafor. Two years of detours.",
+        BRIDGE,
+        "against",
+        "Thanks for nothing",
+    ),
     ("Defund the council's pet projects and fix the roads.", BRIDGE, "against", "Defund"),
     ("Mayor Okafor should be fired over the bridge closure.", BRIDGE, "against", "should be fired"),
     ("Lock them up, the whole council lied to us.", BRIDGE, "against", "Lock them up"),
@@ -315,7 +321,7 @@ def test_add_stance_reports_progress_and_is_deterministic() -> None:
 
 
 def test_versions_name_the_cue_list() -> None:
-    assert STANCE_VERSION == "stance_cues.en.v1"
+    assert STANCE_VERSION == "stance_cues.en.v2"
     assert VERSIONS["stance_cues"] == STANCE_VERSION
     assert "vader" in VERSIONS["stance_lexicon"]
     assert stance.STANCE_SETTINGS["speaker_prior"] > 0 > stance.STANCE_SETTINGS["negation_factor"]

@@ -1,7 +1,7 @@
 """Stance toward a user-named target: favor | against | neutral, a score and its evidence.
 
 ``score_stance`` reads one statement; ``add_stance`` fills the stance columns of a statement
-table; ``evaluate_stance`` measures against human labels. Cue lists are ``stance_cues.en.v1``.
+table; ``evaluate_stance`` measures against human labels. Cue lists are ``stance_cues.en.v2``.
 """
 
 from __future__ import annotations

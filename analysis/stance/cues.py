@@ -1,4 +1,4 @@
-"""Stance cue lists (``stance_cues.en.v1``): the words an analyst reads as taking a side.
+"""Stance cue lists (``stance_cues.en.v2``): the words an analyst reads as taking a side.
 
 The lists are data with a versioned name; change a list, change its version, so every output's
 manifest says which lists produced it. Entries are regular expressions over lower-cased text
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-STANCE_VERSION = "stance_cues.en.v1"
-LEXICON_VERSION = "vader==3.3.2 lexicon + stance_cues.en.v1 STANCE_LEXICON"
+STANCE_VERSION = "stance_cues.en.v2"
+LEXICON_VERSION = "vader==3.3.2 lexicon + stance_cues.en.v2 STANCE_LEXICON"
 
 # Each cue: (anchor words, pattern, weight). The pattern is only tried when one of its anchor
 # words (exact lower-cased tokens) occurs in the text: one set intersection instead of running
@@ -96,6 +96,7 @@ OPPOSE_CUES: tuple[tuple[str, str, float], ...] = (
         1.0,
     ),
     ("ashamed dare enough", r"should be ashamed|how dare|enough is enough", 1.5),
+    ("thanks thank", r"thanks? (?:you )?for nothing", 1.5),  # v2: sarcastic thanks
     (
         "liar lying lies fraud traitor puppet clown crook crooked corrupt corruption scam hoax",
         r"liar|lying|lies|fraud|traitor|puppet|clown|crook(?:ed)?|corrupt(?:ion)?|scam|hoax",

@@ -3,7 +3,7 @@
 The reading follows what an analyst does (cf. Mohammad et al. 2016, SemEval stance: stance is
 not sentiment). First: does the statement talk about the target (a mention of an alias or a
 content word of the target's description)? If not, it is neutral. Then: the side taken near
-those mentions — support/opposition cue phrases (``stance_cues.en.v1``) and the valence of
+those mentions — support/opposition cue phrases (``stance_cues.en.v2``) and the valence of
 nearby words (VADER's lexicon), each flipped by a negation just before it, flipped again when it
 sits next to an opponent rather than the target, praise flipped under a sarcasm marker — plus who
 speaks (the target's own official defaults to favor) and, for a reply that names nothing, the
