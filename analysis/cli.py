@@ -21,6 +21,8 @@ from analysis import pipeline, store
 from analysis.errors import InputError, ReactionLensError
 from analysis.ingest import ColumnMapping
 from analysis.learn import (
+    Correction,
+    TrainedModel,
     corrections_path,
     evaluate_against_corrections,
     evaluate_with_model,
@@ -216,37 +218,15 @@ def _add_dashboard(commands: Any) -> None:
 
 def _run_analyze(args: argparse.Namespace) -> int:
     target = _target(args)
-    mapping = ColumnMapping(
-        text=args.text_col,
-        author=args.author_col,
-        time=args.time_col,
-        id=args.id_col,
-        parent=args.parent_col,
-        platform=args.platform_col,
-    )
     if args.out is not None and args.out.suffix.lower() not in pipeline.OUTPUT_FORMATS:
         raise InputError(f"--out {args.out}: use one of {', '.join(pipeline.OUTPUT_FORMATS)}")
-    model = None
-    if args.model is not None:
-        if target is None:
-            raise InputError("--model needs --target: name the target the model was trained for")
-        model = load_model(args.model, target=target)
-    corrections_file = args.corrections
-    if corrections_file is None and args.out is not None:
-        sidecar = corrections_path(args.out)
-        corrections_file = sidecar if sidecar.is_file() else None
-    elif corrections_file is not None and not corrections_file.is_file():
-        raise InputError(f"--corrections {corrections_file}: no such file")
-    corrections = read_corrections(corrections_file) if corrections_file else []
+    model = _model(args, target)
+    corrections = _corrections(args)
     options: dict[str, Any] = {
         "target": target,
-        "mapping": mapping,
+        "mapping": _mapping(args),
         "include_partial": args.include_partial,
-        "analyzer": SentimentAnalyzer(
-            lexicon_override=read_lexicon(args.lexicon) if args.lexicon else None,
-            positive=args.positive_threshold,
-            negative=args.negative_threshold,
-        ),
+        "analyzer": _analyzer(args),
         "progress": BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
     }
     if args.engine == "dask":
@@ -263,14 +243,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             **options,
         )
         if args.project is not None:
-            with store.open_project(args.project) as project:
-                summary = project.append(
-                    result.statements,
-                    result.reports,
-                    result.manifest,
-                    content_hashes=store.content_hashes(args.inputs),
-                )
-            _print_run(args.project, summary)
+            _append_to_project(args, result)
     _print_summary(result)
     if args.out is not None:
         side = pipeline.write_statements(result.statements, args.out, result.manifest)
@@ -280,6 +253,54 @@ def _run_analyze(args: argparse.Namespace) -> int:
     return EXIT_USAGE if result.failures else 0
 
 
+def _mapping(args: argparse.Namespace) -> ColumnMapping:
+    return ColumnMapping(
+        text=args.text_col,
+        author=args.author_col,
+        time=args.time_col,
+        id=args.id_col,
+        parent=args.parent_col,
+        platform=args.platform_col,
+    )
+
+
+def _analyzer(args: argparse.Namespace) -> SentimentAnalyzer:
+    return SentimentAnalyzer(
+        lexicon_override=read_lexicon(args.lexicon) if args.lexicon else None,
+        positive=args.positive_threshold,
+        negative=args.negative_threshold,
+    )
+
+
+def _model(args: argparse.Namespace, target: Target | None) -> TrainedModel | None:
+    if args.model is None:
+        return None
+    if target is None:
+        raise InputError("--model needs --target: name the target the model was trained for")
+    return load_model(args.model, target=target)
+
+
+def _corrections(args: argparse.Namespace) -> list[Correction]:
+    """--corrections, else the sidecar of --out when an analyst left one there."""
+    path = args.corrections
+    if path is not None and not path.is_file():
+        raise InputError(f"--corrections {path}: no such file")
+    if path is None and args.out is not None and corrections_path(args.out).is_file():
+        path = corrections_path(args.out)
+    return read_corrections(path) if path is not None else []
+
+
+def _append_to_project(args: argparse.Namespace, result: pipeline.Analysis) -> None:
+    with store.open_project(args.project) as project:
+        summary = project.append(
+            result.statements,
+            result.reports,
+            result.manifest,
+            content_hashes=store.content_hashes(args.inputs),
+        )
+    _print_run(args.project, summary)
+
+
 def _refuse_with_dask(
     args: argparse.Namespace, model: object, corrections: Sequence[object]
 ) -> None:
@@ -287,7 +308,7 @@ def _refuse_with_dask(
         name
         for name, used in (
             ("--model", model is not None),
-            ("--corrections", bool(corrections)),
+            ("--corrections (or the --out sidecar of corrections)", bool(corrections)),
             ("--on-topic", args.on_topic),
             ("--platform", args.platform is not None),
             ("--workers", args.workers != 1),
