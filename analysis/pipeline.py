@@ -20,7 +20,7 @@ from analysis import schema
 from analysis.errors import InputError, ReactionLensError
 from analysis.ingest import (
     ColumnMapping,
-    article_from_html,
+    article_from_bytes,
     article_from_text,
     input_kind,
     load_article,
@@ -252,12 +252,7 @@ def _load_one(
         return quote_statements(article_from_text(item.text, source=item.source), kinds=kinds)
     if isinstance(item, Upload):
         if input_kind(item.name) == "article":
-            if item.name.lower().endswith((".html", ".htm")):
-                article = article_from_html(item.data, source=item.name)
-            else:
-                text = item.data.decode("utf-8", errors="replace")
-                article = article_from_text(text, source=item.name)
-            return quote_statements(article, kinds=kinds)
+            return quote_statements(article_from_bytes(item.data, name=item.name), kinds=kinds)
         return read_comments_bytes(item.data, item.name, mapping=mapping, platform=platform)
     source = str(item)
     if input_kind(source) == "article":

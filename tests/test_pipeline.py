@@ -8,6 +8,7 @@ import pytest
 
 from analysis import pipeline, schema
 from analysis.errors import InputError
+from analysis.ingest.article import MAX_ARTICLE_BYTES
 from analysis.stance import Target
 
 
@@ -96,3 +97,18 @@ def test_write_then_read_statements_round_trips(
 def test_write_statements_refuses_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.xlsx"):
         pipeline.write_statements(schema.empty(), tmp_path / "out.xlsx", {})
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_analyze_decodes_an_uploaded_text_article_like_a_file(encoding: str) -> None:
+    text = "The café reopened.\n\n“We are thrilled to be back,” said Mayor Lee.\n"
+    upload = pipeline.Upload("story.txt", text.encode(encoding, errors="replace"))
+    run = pipeline.analyze([upload], target=None)
+    assert run.statements["text"].tolist() == ["We are thrilled to be back"]
+    assert "Lee" in run.statements.loc[0, "speaker"]
+
+
+def test_analyze_reports_an_oversized_uploaded_article() -> None:
+    upload = pipeline.Upload("huge.html", b"<p>" + b"x" * (MAX_ARTICLE_BYTES + 1) + b"</p>")
+    run = pipeline.analyze([upload], target=None)
+    assert run.failures and "cap" in run.failures[0].error

@@ -1,7 +1,7 @@
 """Importers: comment exports and news articles into ReactionLens.
 
 read_comments / read_comments_bytes   comment exports -> statement table + ImportReport
-load_article / article_from_text / article_from_html   the article a reaction is about
+load_article / article_from_bytes / article_from_text / article_from_html   the article
 fetch_url                             one page over http(s), refusing private addresses
 input_kind                            is a path or URL an article or a comment export?
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from analysis.ingest.article import (
     Article,
+    article_from_bytes,
     article_from_html,
     article_from_text,
     input_kind,
@@ -27,6 +28,7 @@ __all__ = [
     "Article",
     "ColumnMapping",
     "FetchedPage",
+    "article_from_bytes",
     "article_from_html",
     "article_from_text",
     "fetch_url",

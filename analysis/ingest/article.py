@@ -137,12 +137,19 @@ def load_article(
             return _from_bytes(page.body, page.final_url, html=False, charset=page.charset)
         return _from_bytes(page.body, page.final_url, html=True, charset=page.charset)
     path = Path(source)
-    data = read_capped(path, max_bytes=MAX_ARTICLE_BYTES)
-    suffix = path.suffix.lower()
+    return article_from_bytes(read_capped(path, max_bytes=MAX_ARTICLE_BYTES), name=str(path))
+
+
+def article_from_bytes(data: bytes, *, name: str) -> Article:
+    """An article handed over as bytes (an upload): HTML or text by ``name``'s extension, else
+    sniffed; decoded as files are (BOM, UTF-16, cp1252 fallback)."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte cap")
+    suffix = Path(name).suffix.lower()
     html = suffix in {".html", ".htm", ".xhtml"} or (
         suffix not in {".txt", ".md", ".markdown"} and _looks_html(data)
     )
-    return _from_bytes(data, str(path), html=html, charset=None)
+    return _from_bytes(data, name, html=html, charset=None)
 
 
 def _from_bytes(data: bytes, source: str, *, html: bool, charset: str | None) -> Article:
