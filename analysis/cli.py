@@ -211,7 +211,12 @@ def _add_train_stance(commands: Any) -> None:
 
 def _add_dashboard(commands: Any) -> None:
     p = commands.add_parser("dashboard", help="open the dashboard (default: the bundled sample)")
-    p.add_argument("table", nargs="?", type=Path, help="a statement table written by analyze")
+    p.add_argument(
+        "table",
+        nargs="?",
+        type=Path,
+        help="a statement table written by analyze (.parquet .csv .jsonl) or a project (.duckdb)",
+    )
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(run=_run_dashboard)
 

@@ -211,10 +211,13 @@ def write_statements(frame: pd.DataFrame, path: Path, run: dict[str, Any]) -> Pa
 
 
 def read_statements(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
-    """Read a table written by :func:`write_statements`, with its manifest when present."""
+    """Read a table written by :func:`write_statements`, with its manifest when present, or the
+    current statements of a DuckDB project with its latest run's manifest."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"{path}: no such statement table")
+    if suffix == ".duckdb":
+        return _read_project(path)
     try:
         if suffix == ".parquet":
             raw = pd.read_parquet(path)
@@ -229,6 +232,15 @@ def read_statements(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
     side = manifest_path(path)
     run = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else None
     return schema.validate(raw), run
+
+
+def _read_project(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    from analysis.store import open_project  # DuckDB loads only for projects
+
+    with open_project(path, create=False, read_only=True) as project:
+        runs = project.runs()
+        run = project.manifest(int(runs["run_id"].max())) if len(runs) else None
+        return schema.conform(project.statements()), run
 
 
 def manifest_path(path: Path) -> Path:

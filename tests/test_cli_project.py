@@ -64,3 +64,15 @@ def test_engine_dask_refuses_options_it_does_not_support(
 ) -> None:
     code = cli.main(["analyze", str(comments), "--target", "x", "--engine", "dask", "--on-topic"])
     assert code == 2 and "--on-topic cannot be used with --engine dask" in capsys.readouterr().err
+
+
+def test_a_project_reads_back_as_a_statement_table_for_the_dashboard(
+    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path
+) -> None:
+    from analysis import pipeline
+
+    project = tmp_path / "lanes.duckdb"
+    cli.main(["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)])
+    frame, run = pipeline.read_statements(project)
+    assert sorted(frame["speaker"]) == ["ann", "bo", "cy"]
+    assert run is not None and run["target"]["text"] == "the bus lanes"

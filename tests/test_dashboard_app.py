@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analysis import pipeline
+from analysis import cli, pipeline
 
 APP = str(Path(__file__).parent / "../dashboard/app.py")
 SCREENS = [
@@ -204,6 +204,18 @@ def test_table_path_after_double_dash_is_opened(
     assert _metric(at, "Statements") == "40"
     assert at.session_state["dataset"].target.text == "Elm plaza"
     assert "table run.parquet" in at.caption[0].value
+
+
+def test_a_project_path_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    comments = tmp_path / "c.csv"
+    comments.write_text("id,text\n1,The plaza is lovely\n2,Close the plaza now\n", encoding="utf-8")
+    project = tmp_path / "story.duckdb"
+    cli.main(["analyze", str(comments), "--target", "the plaza", "--project", str(project)])
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(project)])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.error
+    assert _metric(at, "Statements") == "2"
+    assert at.session_state["dataset"].target.text == "the plaza"
 
 
 UNUSUAL_CSV = (
