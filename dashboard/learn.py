@@ -229,7 +229,7 @@ def group_table(result: dict[str, Any], column: str) -> pd.DataFrame:
             GROUPS[column].lower(): name,
             "corrected": part["n"],
             "accuracy": part["accuracy"],
-            "macro_f1": _present_macro_f1(part),
+            "macro_f1": part["macro_f1"],
             "kappa": part["kappa"],
         }
         for name, part in result["by"][column].items()
@@ -237,16 +237,6 @@ def group_table(result: dict[str, Any], column: str) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=[GROUPS[column].lower(), "corrected", "accuracy", "macro_f1", "kappa"]
     )
-
-
-def _present_macro_f1(part: dict[str, Any]) -> float:
-    """Macro-F1 over the labels this group has (given or predicted), as scikit-learn's default.
-
-    The backend averages a group over every label of the whole report, so a group with no
-    "favor" statement at all would lose a third of its score for it.
-    """
-    scores = [float(c["f1"]) for c in part["per_class"].values() if c["support"] or c["predicted"]]
-    return round(sum(scores) / len(scores), 4) if scores else float("nan")
 
 
 def evidence_table(result: dict[str, Any]) -> pd.DataFrame:

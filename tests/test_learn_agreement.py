@@ -182,3 +182,14 @@ def test_evaluate_against_corrections_reads_table_and_sidecar(tmp_path: Path) ->
     )
     with pytest.raises(EvaluationError, match="none of its 1 stance corrections match"):
         evaluate_against_corrections(table, other, target="bus lanes")
+
+
+def test_agreement_by_averages_each_group_over_its_own_labels() -> None:
+    gold = ["against", "against", "favor", "neutral"]
+    pred = ["against", "against", "favor", "favor"]
+    groups = ["public", "public", "official", "official"]
+    result = agreement_by(gold, pred, groups)
+    # public: only "against", all right -> 1.0 (not 1/3 for two absent labels)
+    assert result["public"]["macro_f1"] == 1.0
+    # official: favor P 0.5 R 1.0 F1 0.667; neutral F1 0 -> (0.6667 + 0) / 2
+    assert result["official"]["macro_f1"] == 0.3333

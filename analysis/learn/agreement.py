@@ -97,11 +97,14 @@ def agreement(
             "predicted": predicted,
         }
     correct = sum(g == p for g, p in zip(gold, pred, strict=True))
+    # Macro-F1 over the labels present in gold or pred (scikit-learn's default): a group with no
+    # "favor" statement at all is not marked down for it.
+    present = [float(c["f1"]) for c in per.values() if c["support"] or c["predicted"]]
     return {
         "n": n,
         "accuracy": round(correct / n, 4) if n else 0.0,
         "per_class": per,
-        "macro_f1": round(sum(float(c["f1"]) for c in per.values()) / len(per), 4) if per else 0.0,
+        "macro_f1": round(sum(present) / len(present), 4) if present else 0.0,
         "kappa": cohen_kappa(gold, pred, order),
         "confusion": {"labels": order, "matrix": matrix},
     }
