@@ -498,6 +498,8 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         str(args.port),
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",  # no "Deploy" button: this is a local analysis tool
     ]
     if args.table is not None:
         if not args.table.is_file():

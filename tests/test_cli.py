@@ -183,3 +183,24 @@ def test_analyze_on_topic_reads_unnamed_comments_as_about_the_target(
         run(capsys, "analyze", str(comments), "--target", "the plaza", *flag, "--out", str(out))
         labels[bool(flag)] = json.loads(out.read_text())["stance_label"]
     assert labels == {False: "neutral", True: "favor"}
+
+
+def test_dashboard_command_runs_the_app_on_the_given_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    table = tmp_path / "out.parquet"
+    table.write_bytes(b"PAR1")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 0)
+    assert cli.main(["dashboard", str(table), "--port", "8600"]) == 0
+    command = calls[0]
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(cli.DASHBOARD_APP)
+    assert command[command.index("--server.port") + 1] == "8600"
+    assert command[-2:] == ["--", str(table.resolve())]
+
+
+def test_dashboard_command_refuses_a_missing_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert cli.main(["dashboard", str(tmp_path / "none.parquet")]) == 2
+    assert "no such statement table" in capsys.readouterr().err
