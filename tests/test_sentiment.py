@@ -426,7 +426,7 @@ def test_evaluate_labels_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('{"text": "ok", "mean_rating": 1}\nnot json\n', r"l\.jsonl:2"),
+        ('{"text": "ok", "mean_rating": 1}\nnot json\n', r"l\.jsonl, line 2"),
         ('{"text": "ok", "label": "happy"}\n', "valid"),
         ('{"text": "ok"}\n', "mean_rating"),
         ('{"comment": "ok"}\n', "'text'"),

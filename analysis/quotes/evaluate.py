@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import EvaluationError
+from analysis.jsonl import json_lines
 from analysis.quotes.extract import FoundQuote, find_quotes
 from analysis.quotes.rules import VERSIONS
 from analysis.schema import QUOTE_KINDS
@@ -119,17 +120,14 @@ def _seed(path: Path, gold: dict[str, Any], kinds: Collection[str]) -> dict[str,
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvaluationError(f"{path} line {n}: not JSON ({exc})") from exc
-            if not isinstance(record, dict) or "text" not in record or "attributions" not in record:
-                raise EvaluationError(f"{path} line {n}: expected 'text' and 'attributions'")
-            yield n, record
+    expected = "an article object with 'text' and 'attributions'"
+    raw = path.read_text(encoding="utf-8")
+    for where, n, record in json_lines(
+        raw, source=str(path), expected=expected, error=EvaluationError
+    ):
+        if not isinstance(record, dict) or "text" not in record or "attributions" not in record:
+            raise EvaluationError(f"{where}: expected 'text' and 'attributions'")
+        yield n, record
 
 
 def _span_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

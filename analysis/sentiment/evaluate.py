@@ -12,7 +12,6 @@ Two layouts:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from analysis.errors import EvaluationError
+from analysis.jsonl import json_lines
 from analysis.schema import SENTIMENT_LABELS
 from analysis.sentiment.analyzer import SentimentAnalyzer
 
@@ -47,19 +47,16 @@ def evaluate_sentiment(
 
 def _read(path: Path) -> list[dict[str, Any]]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise EvaluationError(f"{path}: cannot read as UTF-8 JSONL ({exc})") from exc
     records = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
+    expected = "an object with a 'text' field"
+    for where, _, record in json_lines(
+        raw, source=str(path), expected=expected, error=EvaluationError
+    ):
         if not isinstance(record, dict) or "text" not in record:
-            raise EvaluationError(f"{path}:{number}: expected an object with a 'text' field")
+            raise EvaluationError(f"{where}: expected an object with a 'text' field")
         records.append(record)
     if not records:
         raise EvaluationError(f"{path}: no records")
