@@ -99,7 +99,7 @@ def load(
         frames.append(frame)
         reports.append(report)
     progress("read", len(inputs), len(inputs), len(failures))
-    table = schema.validate(pd.concat(frames, ignore_index=True)) if frames else schema.empty()
+    table = schema.conform(pd.concat(frames, ignore_index=True)) if frames else schema.empty()
     return table, reports, failures
 
 
