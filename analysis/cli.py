@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from analysis import pipeline, store
 from analysis.errors import InputError, ReactionLensError
-from analysis.ingest import ColumnMapping
+from analysis.ingest import ColumnMapping, load_article
 from analysis.learn import (
     Correction,
     TrainedModel,
@@ -422,8 +422,6 @@ def _print_summary(result: pipeline.Analysis) -> None:
 
 
 def _run_quotes(args: argparse.Namespace) -> int:
-    from analysis.ingest import load_article
-
     article = load_article(args.article)
     kinds = ("statement", "partial", "scare") if args.all_kinds else ("statement",)
     frame, _ = quote_statements(article, kinds=kinds)
