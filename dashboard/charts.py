@@ -53,7 +53,11 @@ def hover_text(text: object, limit: int = HOVER_CHARS) -> str:
 
 def fig_sentiment_histogram(frame: pd.DataFrame, *, bins: int = 40) -> go.Figure:
     """Distribution of VADER compound scores, binned on the server over [-1, 1]."""
-    counts = aggregate.sentiment_histogram(frame, bins=bins)
+    return fig_sentiment_counts(aggregate.sentiment_histogram(frame, bins=bins))
+
+
+def fig_sentiment_counts(counts: pd.DataFrame) -> go.Figure:
+    """The sentiment histogram from its bins (``left``, ``right``, ``statements``)."""
     centres = (counts["left"] + counts["right"]) / 2
     labels = [_sentiment_label(c) for c in centres]
     bar = go.Bar(
@@ -83,7 +87,11 @@ def fig_sentiment_histogram(frame: pd.DataFrame, *, bins: int = 40) -> go.Figure
 
 def fig_stance_by_role(frame: pd.DataFrame) -> go.Figure:
     """Share of favor / neutral / against per speaker role, as 100 % stacked horizontal bars."""
-    share = aggregate.stance_share(frame, by="speaker_role")
+    return fig_stance_share(aggregate.stance_share(frame, by="speaker_role"))
+
+
+def fig_stance_share(share: pd.DataFrame) -> go.Figure:
+    """The stance-by-role bars from the long share table (``aggregate.stance_share``)."""
     traces = []
     roles = list(dict.fromkeys(share["speaker_role"]))
     totals = share.groupby("speaker_role")["statements"].sum().reindex(roles)
@@ -122,15 +130,17 @@ def fig_quadrant(
     texts: pd.Series | None = None,
     max_points: int = MAX_POINTS,
     seed: int = 0,
+    total: int | None = None,
 ) -> go.Figure:
     """Sentiment (x) against stance (y), one colour per role; hover shows who said what.
 
     A seeded sample of at most ``max_points`` statements is drawn, WebGL above ``WEBGL_FROM``.
     ``customdata`` carries each point's row label so a click can show the statement. ``texts``
-    (by row label) supplies the hover text when ``frame`` has no text column.
+    (by row label) supplies the hover text when ``frame`` has no text column. ``total`` is how
+    many scored statements ``frame`` was sampled from, when it is a sample already.
     """
     scored = frame["sentiment_compound"].notna() & frame["stance_score"].notna()
-    total = int(scored.sum())
+    total = int(scored.sum()) if total is None else total
     shown = _sample(frame, scored.to_numpy(dtype=bool), max_points, seed)
     trace_type = go.Scattergl if len(shown) > WEBGL_FROM else go.Scatter
     traces = []
@@ -187,6 +197,33 @@ def fig_timeline(
     counted = comments if comments.any() else np.ones(len(frame), dtype=bool)
     freq = freq or pick_frequency(pd.DataFrame({"posted_at": frame["posted_at"][counted]}))
     buckets = aggregate.by_time(frame, freq=freq, where=counted)
+    is_official = frame["speaker_role"].isin(list(aggregate.OFFICIAL_ROLES)).to_numpy(dtype=bool)
+    has_time = frame["posted_at"].notna().to_numpy(dtype=bool)
+    dated_total = int((is_official & has_time).sum())
+    dated = _sample(frame, is_official & has_time, MAX_MARKERS, 0)
+    return fig_timeline_from(
+        buckets,
+        freq=freq,
+        comments=bool(comments.any()),
+        dated=dated,
+        dated_total=dated_total,
+        undated=int(is_official.sum()) - dated_total,
+        texts=texts,
+    )
+
+
+def fig_timeline_from(
+    buckets: pd.DataFrame,
+    *,
+    freq: str,
+    comments: bool,
+    dated: pd.DataFrame,
+    dated_total: int,
+    undated: int,
+    texts: pd.Series | None = None,
+) -> go.Figure:
+    """The timeline from its parts: ``aggregate.by_time`` buckets, the official statements to
+    mark (``dated``, at most ``MAX_MARKERS``) of ``dated_total``, and how many had no time."""
     # Two stacked panels on one x axis, laid out by hand (make_subplots costs ~0.1 s).
     traces: list[go.Bar | go.Scatter] = [
         go.Bar(
@@ -214,10 +251,6 @@ def fig_timeline(
                 yaxis="y2",
             )
         )
-    is_official = frame["speaker_role"].isin(list(aggregate.OFFICIAL_ROLES)).to_numpy(dtype=bool)
-    has_time = frame["posted_at"].notna().to_numpy(dtype=bool)
-    dated_total = int((is_official & has_time).sum())
-    dated = _sample(frame, is_official & has_time, MAX_MARKERS, 0)
     if len(dated):
         traces.append(
             go.Scatter(
@@ -236,11 +269,10 @@ def fig_timeline(
                 yaxis="y2",
             )
         )
-    kind = "Comments" if comments.any() else "Statements"
+    kind = "Comments" if comments else "Statements"
     title = f"{kind} over time (per {_FREQ_NAMES.get(freq, freq)})"
     if dated_total > len(dated):
         title += f" · {len(dated)} of {dated_total:,} official statements marked"
-    undated = int(is_official.sum()) - dated_total
     if undated:
         title += f" · {undated} official statement{'s' if undated != 1 else ''} without a time"
     return _figure(
@@ -286,7 +318,11 @@ def fig_top_speakers(summary: pd.DataFrame, roles: pd.Series, *, n: int = 15) ->
 
 def fig_cross_table(frame: pd.DataFrame) -> go.Figure:
     """Sentiment label × stance label counts: where feeling and side disagree stands out."""
-    table = aggregate.sentiment_stance_table(frame)
+    return fig_sentiment_stance(aggregate.sentiment_stance_table(frame))
+
+
+def fig_sentiment_stance(table: pd.DataFrame) -> go.Figure:
+    """The cross table heatmap from ``aggregate.sentiment_stance_table``'s counts."""
     heat = go.Heatmap(
         z=table.to_numpy(),
         x=list(table.columns),
@@ -302,7 +338,11 @@ def fig_cross_table(frame: pd.DataFrame) -> go.Figure:
 
 def fig_gap_by_day(frame: pd.DataFrame, *, metric: str = "stance_score") -> go.Figure:
     """Official minus public mean per day, with the bootstrap interval as error bars."""
-    days = aggregate.gap_by_day(frame)
+    return fig_gap_days(aggregate.gap_by_day(frame), metric=metric)
+
+
+def fig_gap_days(days: pd.DataFrame, *, metric: str = "stance_score") -> go.Figure:
+    """The gap-per-day chart from ``aggregate.gap_by_day``'s table."""
     rows = days[(days["metric"] == metric) & days["gap"].notna()]
     points = go.Scatter(
         x=rows["day"],

@@ -1,0 +1,632 @@
+"""What the dashboard shows of a project, computed in DuckDB: a few rows out, never every row.
+
+A project can hold millions of statements; loading them into pandas costs seconds and a
+gigabyte. These read-only queries return what a page draws (counts, per-group summaries,
+histogram bins, time buckets, a seeded sample of points, one page of rows) with the same
+columns and numbers as the in-memory functions of :mod:`analysis.aggregate`, so the same chart
+builders draw both. Filters become a parameterised WHERE clause (:func:`where`): user text is
+always a bound parameter, never part of the SQL.
+
+Text search is a case-insensitive literal match (RE2, about 0.4 s per million rows); a page
+that runs several queries under one search calls :func:`narrow` first, which finds the
+matching rows once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis import aggregate, schema
+from analysis.errors import InputError
+from analysis.schema import ROLES, STANCE_LABELS
+from analysis.store import Project
+
+#: Filter field -> statement column (the dashboard's Filters use the same field names).
+FILTER_FIELDS = {
+    "sources": "source",
+    "roles": "speaker_role",
+    "speakers": "speaker",
+    "platforms": "platform",
+    "sentiments": "sentiment_label",
+    "stances": "stance_label",
+}
+GROUP_KEYS = (*schema.CATEGORICAL, "day")
+POINT_COLUMNS = (
+    "speaker",
+    "speaker_role",
+    "source_kind",
+    "text",
+    "posted_at",
+    "sentiment_compound",
+    "stance_score",
+)
+SORTABLE = ("posted_at", "sentiment_compound", "stance_score")
+_RE2_SPECIAL = set("\\.^$|?*+()[]{}")
+_DAY = "date_trunc('day', posted_at AT TIME ZONE 'UTC')"
+_HITS = "_text_hits"  # temporary table of the rows a text search matched (per connection)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A WHERE clause over the current statements and its bound parameters."""
+
+    clauses: tuple[str, ...] = ("current",)
+    params: tuple[Any, ...] = ()
+    search: str | None = None  # the RE2 pattern when a text search is part of the clause
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses)
+
+    def also(self, clause: str, *params: Any) -> Where:
+        """This clause and one more (column names come from code, values are parameters)."""
+        return replace(self, clauses=(*self.clauses, clause), params=(*self.params, *params))
+
+
+def where(
+    *,
+    sources: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    platforms: Sequence[str] = (),
+    sentiments: Sequence[str] = (),
+    stances: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+    include_undated: bool = True,
+    query: str = "",
+) -> Where:
+    """The filter the dashboard's sidebar describes, as SQL (same rows as its pandas mask).
+
+    Empty selections mean everything; ``end`` is inclusive; undated statements stay when
+    ``include_undated`` (article quotes usually have no time).
+    """
+    out = Where()
+    chosen = {
+        "sources": sources,
+        "roles": roles,
+        "speakers": speakers,
+        "platforms": platforms,
+        "sentiments": sentiments,
+        "stances": stances,
+    }
+    for name, values in chosen.items():
+        if values:
+            out = out.also(f"{FILTER_FIELDS[name]} IN (SELECT unnest(?))", [str(v) for v in values])
+    if start is not None or end is not None:
+        out = _dates(out, start, end, include_undated)
+    elif not include_undated:
+        out = out.also("posted_at IS NOT NULL")
+    text = query.strip()
+    if text:
+        pattern = search_pattern(text)
+        out = replace(out.also("regexp_matches(text, ?)", pattern), search=pattern)
+    return out
+
+
+def search_pattern(text: str) -> str:
+    """An RE2 pattern matching ``text`` literally, ignoring case."""
+    return "(?i)" + "".join("\\" + c if c in _RE2_SPECIAL else c for c in text)
+
+
+def narrow(project: Project, w: Where) -> Where:
+    """``w`` with its text search run once into a temporary table, so later queries join it.
+
+    A search scans every text (~0.4 s per million rows); a page asks 8 questions of the same
+    rows. The table lives as long as the connection (read-only files allow temporary tables).
+    """
+    if w.search is None:
+        return w
+    index = w.clauses.index("regexp_matches(text, ?)")
+    position = sum(c.count("?") for c in w.clauses[:index])
+    params = w.params[:position] + w.params[position + 1 :]
+    clauses = w.clauses[:index] + w.clauses[index + 1 :]
+    rest = Where(clauses, params)
+    con = project.con
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_HITS} AS SELECT seq FROM statements WHERE current AND regexp_matches(text, ?)",
+        [w.search],
+    ).fetchall()
+    return rest.also(f"seq IN (SELECT seq FROM {_HITS})")
+
+
+def count(project: Project, w: Where) -> int:
+    """How many current statements match."""
+    return int(_scalar(project, f"SELECT count(*) FROM statements WHERE {w.sql}", w.params))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The Overview's numbers: statements, distinct speakers, stance label counts."""
+
+    statements: int
+    speakers: int
+    favor: int
+    against: int
+    labelled: int
+
+
+def headline(project: Project, w: Where) -> Headline:
+    """Statements, distinct speakers and favor/against among labelled ones, in one scan."""
+    sql = (
+        "SELECT count(*), count(DISTINCT speaker), count(*) FILTER (WHERE stance_label = 'favor'), "
+        "count(*) FILTER (WHERE stance_label = 'against'), count(stance_label) "
+        f"FROM statements WHERE {w.sql}"
+    )
+    row = project.con.execute(sql, list(w.params)).fetchone() or (0, 0, 0, 0, 0)
+    return Headline(*(int(v or 0) for v in row))
+
+
+def summarize(
+    project: Project, w: Where, by: str | Sequence[str], *, limit: int | None = None
+) -> pd.DataFrame:
+    """:func:`analysis.aggregate.summarize` in SQL: same columns, order and numbers.
+
+    ``by`` names categorical columns or ``"day"`` (UTC day of ``posted_at``); ``limit`` keeps
+    the largest groups only (the speakers of a million comments).
+    """
+    keys = _keys(by)
+    exprs = ", ".join(f"{_key_sql(k)} AS {k}" for k in keys)
+    present = " AND ".join(f"{_key_sql(k)} IS NOT NULL" for k in keys)
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE stance_label = '{s}') AS {s}" for s in STANCE_LABELS
+    )
+    sql = (
+        f"SELECT {exprs}, count(*) AS statements, avg(sentiment_compound) AS mean_sentiment, "
+        f"avg(stance_score) AS mean_stance, {counts} FROM statements "
+        f"WHERE {w.sql} AND {present} GROUP BY ALL ORDER BY statements DESC, {', '.join(keys)}"
+    )
+    params = list(w.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    out = project.con.execute(sql, params).df()
+    return _summary_types(out, keys)
+
+
+def stance_share(project: Project, w: Where, *, by: str = "speaker_role") -> pd.DataFrame:
+    """:func:`analysis.aggregate.stance_share` from :func:`summarize` (a few rows, not all)."""
+    wide = summarize(project, w, by)
+    return share_from_summary(wide, by)
+
+
+def share_from_summary(wide: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The long favor/against/neutral share table of a per-group summary."""
+    wide = wide[wide[list(STANCE_LABELS)].sum(axis=1) > 0].set_index(by)
+    if by == "speaker_role":
+        order = [r for r in ROLES if r in wide.index]
+        wide = wide.reindex(order + [g for g in wide.index if g not in order])
+    else:
+        wide = wide.sort_index()
+    counts = wide[list(STANCE_LABELS)].to_numpy(dtype="int64")
+    long = pd.DataFrame(
+        [
+            (group, label, int(n))
+            for group, row in zip(wide.index, counts, strict=True)
+            for label, n in zip(STANCE_LABELS, row, strict=True)
+        ],
+        columns=[by, "stance_label", "statements"],
+    )
+    totals = long.groupby(by, sort=False)["statements"].transform("sum")
+    long["statements"] = long["statements"].astype("int64")
+    long["share"] = (long["statements"] / totals).astype("float64")
+    return long
+
+
+def sentiment_histogram(
+    project: Project, w: Where, *, column: str = "sentiment_compound", bins: int = 40
+) -> pd.DataFrame:
+    """:func:`analysis.aggregate.sentiment_histogram` in SQL, bin for bin as ``np.histogram``.
+
+    The bin index is numpy's: ``(x + 1) * bins / 2``, then moved by one where ``x`` falls
+    below its bin's left edge or on the next one (edges come from the same ``linspace``).
+    """
+    if column not in SORTABLE[1:]:
+        raise InputError(f"histogram of {column!r}; valid: {list(SORTABLE[1:])}")
+    low, high = aggregate.HIST_RANGE
+    edges = np.linspace(low, high, bins + 1)
+    norm = bins / (high - low)
+    x = f"greatest(least({column}, {high}), {low})"
+    first = f"least(CAST(trunc(({x} - ({low})) * {norm}) AS BIGINT), {bins - 1})"
+    down = "i - CAST(v < e[i + 1] AS BIGINT)"  # lists are 1-based: e[i + 1] is edges[i]
+    sql = (
+        f"WITH raw AS (SELECT {x} AS v, {first} AS i, ?::DOUBLE[] AS e FROM statements "
+        f"WHERE {w.sql} AND {column} IS NOT NULL), "
+        f"moved AS (SELECT v, e, {down} AS i FROM raw) "
+        f"SELECT i + CAST(v >= e[i + 2] AND i <> {bins - 1} AS BIGINT) AS bin, count(*) AS n "
+        "FROM moved GROUP BY bin"
+    )
+    found = project.con.execute(sql, [edges.tolist(), *w.params]).fetchall()
+    counts = np.zeros(bins, dtype=np.int64)
+    for index, n in found:
+        counts[int(index)] = int(n)
+    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "statements": counts})
+
+
+def sentiment_stance_table(project: Project, w: Where) -> pd.DataFrame:
+    """:func:`analysis.aggregate.sentiment_stance_table` in SQL."""
+    sql = (
+        "SELECT sentiment_label, stance_label, count(*) FROM statements "
+        f"WHERE {w.sql} AND sentiment_label IS NOT NULL AND stance_label IS NOT NULL GROUP BY ALL"
+    )
+    rows, cols = ["positive", "neutral", "negative"], ["favor", "neutral", "against"]
+    table = pd.DataFrame(0, index=rows, columns=cols, dtype="int64")
+    for sentiment, stance, n in project.con.execute(sql, list(w.params)).fetchall():
+        if sentiment in table.index and stance in table.columns:
+            table.loc[sentiment, stance] = int(n)
+    table.index.name, table.columns.name = "sentiment_label", "stance_label"
+    return table
+
+
+def time_span(project: Project, w: Where) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last ``posted_at`` of the matching rows (None when none has a time)."""
+    sql = f"SELECT min(posted_at), max(posted_at) FROM statements WHERE {w.sql}"
+    row = project.con.execute(sql, list(w.params)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return pd.Timestamp(row[0]).tz_convert("UTC"), pd.Timestamp(row[1]).tz_convert("UTC")
+
+
+def by_time(project: Project, w: Where, *, freq: str = "D") -> pd.DataFrame:
+    """:func:`analysis.aggregate.by_time` in SQL: every bucket from first to last, empty ones
+    with zero counts (buckets start at multiples of ``freq`` since the Unix epoch, UTC)."""
+    step = _step_us(freq)
+    bucket = f"epoch_us(posted_at) // {step}"
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE stance_label = '{s}') AS {s}" for s in STANCE_LABELS
+    )
+    sql = (
+        f"SELECT {bucket} AS b, count(*) AS statements, avg(sentiment_compound) AS "
+        f"mean_sentiment, avg(stance_score) AS mean_stance, {counts} FROM statements "
+        f"WHERE {w.sql} AND posted_at IS NOT NULL GROUP BY b ORDER BY b"
+    )
+    found = project.con.execute(sql, list(w.params)).df()
+    columns = ["bucket", "statements", "mean_sentiment", "mean_stance", *STANCE_LABELS]
+    if found.empty:
+        return _summary_types(pd.DataFrame(columns=columns), ["bucket"])
+    first, last = int(found["b"].min()), int(found["b"].max())
+    full = found.set_index("b").reindex(range(first, last + 1))
+    out = pd.DataFrame({"bucket": pd.to_datetime(full.index * step * 1000, utc=True)})
+    for column in columns[1:]:
+        values = full[column].to_numpy()
+        out[column] = values if column.startswith("mean") else np.nan_to_num(values, nan=0)
+    out = _summary_types(out, ["bucket"])
+    out["bucket"] = pd.to_datetime(out["bucket"], utc=True)
+    return out
+
+
+def sample(
+    project: Project, w: Where, n: int, *, columns: Sequence[str] = POINT_COLUMNS
+) -> pd.DataFrame:
+    """At most ``n`` matching rows, the same ones every time (by a hash of their ``seq``),
+    in import order, indexed by ``seq`` so a click on a point can fetch its statement."""
+    bad = [c for c in columns if c not in schema.COLUMNS]
+    if bad:
+        raise InputError(f"unknown statement columns {bad}")
+    sql = (
+        f"SELECT seq, {', '.join(columns)} FROM (SELECT * FROM statements WHERE {w.sql} "
+        "ORDER BY hash(seq), seq LIMIT ?) ORDER BY seq"
+    )
+    out = project.con.execute(sql, [*w.params, int(n)]).df()
+    return _typed(out.set_index("seq"), columns)
+
+
+def official_public_gap(
+    project: Project,
+    w: Where,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    exact_limit: int = 5000,
+) -> pd.DataFrame:
+    """:func:`analysis.aggregate.official_public_gap` without reading the rows.
+
+    A group above ``exact_limit`` statements needs only its count, mean and standard deviation
+    (its bootstrap means are drawn from their normal limit, as in-memory); a smaller group's
+    scores are read, at most ``exact_limit`` numbers. Same seeded draws, same numbers.
+    """
+    groups = _gap_groups(project, w, exact_limit)
+    return _gap_table(groups, np.random.default_rng(seed), n_boot, level, exact_limit)
+
+
+def gap_by_day(
+    project: Project, w: Where, *, seed: int = 0, exact_limit: int = 5000, n_boot: int = 1000
+) -> pd.DataFrame:
+    """:func:`analysis.aggregate.gap_by_day` in SQL: each day with dated rows draws from its
+    own generator (numbered in day order, as in-memory)."""
+    sql = f"SELECT DISTINCT {_DAY} AS day FROM statements WHERE {w.sql} AND posted_at IS NOT NULL"
+    days = sorted(r[0] for r in project.con.execute(sql, list(w.params)).fetchall())
+    parts = []
+    for number, day in enumerate(days):
+        same_day = w.also(f"{_DAY} = ?", day)
+        groups = _gap_groups(project, same_day, exact_limit)
+        rng = np.random.default_rng(seed * 100_003 + number)
+        table = _gap_table(groups, rng, n_boot, 0.95, exact_limit)
+        parts.append(table.assign(day=pd.Timestamp(day, tz="UTC")))
+    columns = ["day", *_GAP_COLUMNS]
+    if not parts:
+        return pd.DataFrame(columns=columns).astype({"day": "datetime64[ns, UTC]"})
+    out = pd.concat(parts, ignore_index=True)[columns]
+    return out.astype({"day": "datetime64[ns, UTC]"})
+
+
+def dominant_roles(project: Project, w: Where, speakers: Sequence[str]) -> pd.Series:
+    """speaker -> the role most of their matching statements carry (ties: alphabetical)."""
+    if not speakers:
+        return pd.Series(dtype="object")
+    sql = (
+        "SELECT speaker, speaker_role FROM (SELECT speaker, speaker_role, row_number() OVER "
+        "(PARTITION BY speaker ORDER BY count(*) DESC, speaker_role) AS rank FROM statements "
+        f"WHERE {w.sql} AND speaker IN (SELECT unnest(?)) AND speaker_role IS NOT NULL "
+        "GROUP BY speaker, speaker_role) WHERE rank = 1"
+    )
+    rows = project.con.execute(sql, [*w.params, [str(s) for s in speakers]]).fetchall()
+    found = {str(s): str(r) for s, r in rows}
+    return pd.Series(found, dtype="object")
+
+
+def choices(project: Project, *, speakers: int = 500) -> dict[str, list[str]]:
+    """Values each sidebar filter offers: labels in schema order, the ``speakers`` most
+    frequent speakers (as ``dashboard.filters.options`` does in memory)."""
+    out: dict[str, list[str]] = {}
+    order = {"roles": ROLES, "sentiments": schema.SENTIMENT_LABELS, "stances": STANCE_LABELS}
+    for name, column in FILTER_FIELDS.items():
+        if name == "speakers":
+            sql = (
+                "SELECT speaker FROM statements WHERE current AND speaker IS NOT NULL "
+                "GROUP BY speaker ORDER BY count(*) DESC, speaker LIMIT ?"
+            )
+            out[name] = [str(r[0]) for r in project.con.execute(sql, [speakers]).fetchall()]
+            continue
+        sql = f"SELECT DISTINCT {column} FROM statements WHERE current AND {column} IS NOT NULL"
+        present = sorted(str(r[0]) for r in project.con.execute(sql).fetchall())
+        known = order.get(name, ())
+        out[name] = [v for v in known if v in present] + [v for v in present if v not in known]
+    return out
+
+
+def date_bounds(project: Project) -> tuple[date, date] | None:
+    """First and last UTC day with a statement (None when no statement has a time)."""
+    span = time_span(project, Where())
+    return None if span is None else (span[0].date(), span[1].date())
+
+
+def page(
+    project: Project,
+    w: Where,
+    *,
+    offset: int,
+    limit: int,
+    sort: str | None = None,
+    ascending: bool = True,
+) -> pd.DataFrame:
+    """Rows ``offset`` .. ``offset + limit - 1`` in import order or sorted by ``sort``
+    (missing values last, ties in import order), as a schema table indexed by ``seq``."""
+    if offset < 0 or limit < 0:
+        raise InputError(f"page offset {offset} and limit {limit} must be 0 or more")
+    if sort is not None and sort not in SORTABLE:
+        raise InputError(f"cannot sort statements by {sort!r}; valid: {list(SORTABLE)}")
+    order = "seq" if sort is None else f"{sort} {'ASC' if ascending else 'DESC'} NULLS LAST, seq"
+    # Pick the page's seqs on narrow columns first, then read only those wide rows.
+    picked = f"SELECT seq FROM statements WHERE {w.sql} ORDER BY {order} LIMIT ? OFFSET ?"
+    sql = (
+        f"SELECT s.seq, {', '.join('s.' + c for c in schema.COLUMNS)} FROM statements s "
+        f"JOIN ({picked}) p USING (seq) WHERE s.current ORDER BY {_prefixed(order)}"
+    )
+    out = project.con.execute(sql, [*w.params, int(limit), int(offset)]).df()
+    seqs = out.pop("seq")
+    table = schema.validate(out)
+    table.index = pd.Index(seqs.astype("int64"), name="seq")
+    return table
+
+
+def rows(project: Project, seqs: Sequence[int]) -> pd.DataFrame:
+    """The current statements with these ``seq`` numbers (a click on a chart point)."""
+    sql = (
+        f"SELECT seq, {', '.join(schema.COLUMNS)} FROM statements "
+        "WHERE current AND seq IN (SELECT unnest(?)) ORDER BY seq"
+    )
+    out = project.con.execute(sql, [[int(s) for s in seqs]]).df()
+    seq = out.pop("seq")
+    table = schema.validate(out)
+    table.index = pd.Index(seq.astype("int64"), name="seq")
+    return table
+
+
+def batches(project: Project, w: Where, *, size: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The matching statements in import order, ``size`` rows at a time (for a streamed export:
+    one batch in memory at a time)."""
+    sql = f"SELECT {', '.join(schema.COLUMNS)} FROM statements WHERE {w.sql} ORDER BY seq"
+    reader = project.con.sql(sql, params=list(w.params)).to_arrow_reader(size)
+    for batch in reader:
+        yield schema.validate(batch.to_pandas())
+
+
+def skipped_reasons(project: Project) -> pd.DataFrame:
+    """Skipped rows counted per source and reason (the raw rows stay in the project)."""
+    sql = (
+        "SELECT source, reason, count(*) AS rows FROM skipped GROUP BY ALL "
+        "ORDER BY source, rows DESC, reason"
+    )
+    return project.con.execute(sql).df()
+
+
+# ---------------------------------------------------------------------- internals
+
+_GAP_COLUMNS = [
+    "metric",
+    "official_mean",
+    "public_mean",
+    "gap",
+    "low",
+    "high",
+    "n_official",
+    "n_public",
+    "method",
+]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One side of the gap for one metric: its size, mean, spread, and scores when small."""
+
+    n: int
+    mean: float
+    std: float
+    values: np.ndarray[Any, np.dtype[np.float64]] | None
+
+
+def _gap_groups(project: Project, w: Where, exact_limit: int) -> dict[tuple[str, str], _Group]:
+    sides = {"official": aggregate.OFFICIAL_ROLES, "public": aggregate.PUBLIC_ROLES}
+    out: dict[tuple[str, str], _Group] = {}
+    for side, roles in sides.items():
+        part = w.also("speaker_role IN (SELECT unnest(?))", list(roles))
+        for metric in aggregate.GAP_METRICS:
+            sql = (
+                f"SELECT count({metric}), avg({metric}), stddev_samp({metric}) "
+                f"FROM statements WHERE {part.sql}"
+            )
+            row = project.con.execute(sql, list(part.params)).fetchone() or (0, None, None)
+            n = int(row[0] or 0)
+            values = None
+            if 0 < n <= exact_limit:
+                sql = f"SELECT {metric} FROM statements WHERE {part.sql} AND {metric} IS NOT NULL ORDER BY seq"
+                fetched = project.con.execute(sql, list(part.params)).fetchnumpy()[metric]
+                values = np.asarray(fetched, dtype=np.float64)
+            mean = float("nan") if row[1] is None else float(row[1])
+            std = float("nan") if row[2] is None else float(row[2])
+            out[(side, metric)] = _Group(n, mean, std, values)
+    return out
+
+
+def _gap_table(
+    groups: dict[tuple[str, str], _Group],
+    rng: np.random.Generator,
+    n_boot: int,
+    level: float,
+    exact_limit: int,
+) -> pd.DataFrame:
+    """The rows ``aggregate._gap_row`` makes, drawing from ``rng`` in the same order."""
+    rows = []
+    for metric in aggregate.GAP_METRICS:
+        off, pub = groups[("official", metric)], groups[("public", metric)]
+        off_mean = off.mean if off.n else float("nan")
+        pub_mean = pub.mean if pub.n else float("nan")
+        low = high = float("nan")
+        method = "bootstrap"
+        if off.n >= 2 and pub.n >= 2:
+            boot = _boot(off, rng, n_boot, exact_limit) - _boot(pub, rng, n_boot, exact_limit)
+            tail = (1.0 - level) / 2 * 100
+            low, high = (float(v) for v in np.percentile(boot, [tail, 100 - tail]))
+            if max(off.n, pub.n) > exact_limit:
+                method = "bootstrap+normal"
+        rows.append(
+            [metric, off_mean, pub_mean, off_mean - pub_mean, low, high, off.n, pub.n, method]
+        )
+    return pd.DataFrame(rows, columns=_GAP_COLUMNS)
+
+
+def _boot(
+    group: _Group, rng: np.random.Generator, n_boot: int, exact_limit: int
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    if group.values is not None:
+        return aggregate._boot_means(group.values, rng, n_boot, exact_limit)
+    return rng.normal(group.mean, group.std / math.sqrt(group.n), size=n_boot)
+
+
+def _keys(by: str | Sequence[str]) -> list[str]:
+    keys = [by] if isinstance(by, str) else list(by)
+    bad = [k for k in keys if k not in GROUP_KEYS]
+    if bad or not keys:
+        raise InputError(f"cannot group statements by {bad or keys}; valid: {list(GROUP_KEYS)}")
+    return keys
+
+
+def _key_sql(key: str) -> str:
+    return _DAY if key == "day" else key
+
+
+def _summary_types(out: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    for key in keys:
+        if key == "day":
+            out[key] = pd.to_datetime(out[key]).dt.tz_localize("UTC").astype("object")
+        elif key != "bucket":
+            out[key] = out[key].astype("object")
+    ints = ["statements", *STANCE_LABELS]
+    out[ints] = out[ints].astype("int64")
+    out[["mean_sentiment", "mean_stance"]] = out[["mean_sentiment", "mean_stance"]].astype(
+        "float64"
+    )
+    return out.reset_index(drop=True)
+
+
+def _typed(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Schema dtypes for a subset of the statement columns."""
+    return frame.astype({c: schema.COLUMNS[c] for c in columns})
+
+
+def _prefixed(order: str) -> str:
+    return ", ".join("s." + part.strip() for part in order.split(","))
+
+
+def _step_us(freq: str) -> int:
+    return aggregate._fixed_step(freq) // 1000
+
+
+def _dates(w: Where, start: date | None, end: date | None, include_undated: bool) -> Where:
+    parts, params = ["posted_at IS NOT NULL"], []
+    if start is not None:
+        parts.append("posted_at >= ?")
+        params.append(_utc(start))
+    if end is not None:
+        parts.append("posted_at < ?")
+        params.append(_utc(end + timedelta(days=1)))
+    clause = " AND ".join(parts)
+    if include_undated:
+        clause = f"(({clause}) OR posted_at IS NULL)"
+    return w.also(clause, *params)
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _scalar(project: Project, sql: str, params: Sequence[Any]) -> Any:
+    row = project.con.execute(sql, list(params)).fetchone()
+    return row[0] if row else 0
+
+
+__all__ = [
+    "FILTER_FIELDS",
+    "Headline",
+    "Where",
+    "batches",
+    "by_time",
+    "choices",
+    "count",
+    "date_bounds",
+    "dominant_roles",
+    "gap_by_day",
+    "headline",
+    "narrow",
+    "official_public_gap",
+    "page",
+    "rows",
+    "sample",
+    "sentiment_histogram",
+    "sentiment_stance_table",
+    "share_from_summary",
+    "skipped_reasons",
+    "stance_share",
+    "summarize",
+    "time_span",
+    "where",
+]
