@@ -17,7 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from analysis import pipeline, store
+from analysis import parallel, pipeline, store
 from analysis.errors import InputError, ReactionLensError
 from analysis.ingest import ColumnMapping, load_article
 from analysis.learn import (
@@ -127,7 +127,12 @@ def _add_analyze(commands: Any) -> None:
         type=Path,
         help="analyst corrections (JSONL); default: the sidecar of --out when it exists",
     )
-    p.add_argument("--workers", type=int, default=1, help="processes for sentiment (default 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes that score (default 1); with --engine dask, the local cluster's "
+        "workers (default 2)",
+    )
     p.add_argument(
         "--project",
         type=Path,
@@ -230,25 +235,19 @@ def _run_analyze(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {
         "target": target,
         "mapping": _mapping(args),
+        "platform": args.platform,
         "include_partial": args.include_partial,
         "analyzer": _analyzer(args),
+        "model": model,
+        "corrections": corrections,
+        "on_topic": args.on_topic,
         "progress": BarProgress(enabled=not args.no_progress and sys.stderr.isatty()),
     }
-    if args.engine == "dask":
-        _refuse_with_dask(args, model, corrections)
-        result = _analyze_dask(args, options)
-    else:
-        result = pipeline.analyze(
-            args.inputs,
-            platform=args.platform,
-            workers=args.workers,
-            model=model,
-            corrections=corrections,
-            on_topic=args.on_topic,
-            **options,
-        )
-        if args.project is not None:
-            _append_to_project(args, result)
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers {args.workers}: use 1 (this process) or more")
+    result = (
+        _analyze_dask(args, options) if args.engine == "dask" else _analyze_local(args, options)
+    )
     _print_summary(result)
     if args.out is not None:
         side = pipeline.write_statements(result.statements, args.out, result.manifest)
@@ -295,47 +294,35 @@ def _corrections(args: argparse.Namespace) -> list[Correction]:
     return read_corrections(path) if path is not None else []
 
 
-def _append_to_project(args: argparse.Namespace, result: pipeline.Analysis) -> None:
+def _analyze_local(args: argparse.Namespace, options: dict[str, Any]) -> pipeline.Analysis:
+    """Score on --workers processes; into a project a partition at a time (bounded memory)."""
+    settings = {
+        k: options.pop(k) for k in ("target", "analyzer", "model", "corrections", "on_topic")
+    }
+    scoring = parallel.Scoring(**{**settings, "corrections": tuple(settings["corrections"])})
+    workers = args.workers or 1
+    if args.project is None:
+        return parallel.analyze(args.inputs, scoring, workers=workers, **options)
     with store.open_project(args.project) as project:
-        summary = project.append(
-            result.statements,
-            result.reports,
-            result.manifest,
-            content_hashes=store.content_hashes(args.inputs),
+        summary, result = parallel.analyze_into(
+            project, args.inputs, scoring, workers=workers, **options
         )
     _print_run(args.project, summary)
-
-
-def _refuse_with_dask(
-    args: argparse.Namespace, model: object, corrections: Sequence[object]
-) -> None:
-    unsupported = [
-        name
-        for name, used in (
-            ("--model", model is not None),
-            ("--corrections (or the --out sidecar of corrections)", bool(corrections)),
-            ("--on-topic", args.on_topic),
-            ("--platform", args.platform is not None),
-            ("--workers", args.workers != 1),
-        )
-        if used
-    ]
-    if unsupported:
-        raise InputError(
-            f"{', '.join(unsupported)} cannot be used with --engine dask yet; "
-            "run without --engine dask, or drop them"
-        )
+    return result
 
 
 def _analyze_dask(args: argparse.Namespace, options: dict[str, Any]) -> pipeline.Analysis:
     from analysis import engine
 
-    if args.project is None:
-        return engine.analyze_dask(args.inputs, scheduler=args.scheduler, **options)
-    with store.open_project(args.project) as project:
-        summary, result = engine.analyze_dask_into(
-            project, args.inputs, scheduler=args.scheduler, **options
+    if args.scheduler and args.workers is not None:
+        raise InputError(
+            "--workers sizes the local Dask cluster; a cluster given by --scheduler has its own"
         )
+    options |= {"scheduler": args.scheduler, "n_workers": args.workers or 2}
+    if args.project is None:
+        return engine.analyze_dask(args.inputs, **options)
+    with store.open_project(args.project) as project:
+        summary, result = engine.analyze_dask_into(project, args.inputs, **options)
     _print_run(args.project, summary)
     return result
 

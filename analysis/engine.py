@@ -1,26 +1,25 @@
 """The Dask engine: the same pipeline as :func:`analysis.pipeline.analyze`, scored on a cluster.
 
-Scoring (sentiment, then stance) is the expensive part and works row by row, so it runs as
-``map_partitions`` over a Dask DataFrame of statements, on a ``distributed.LocalCluster`` by
-default or on an existing cluster given its scheduler address. The output equals the
-single-process output row for row:
+Scoring (sentiment, stance, a trained model, corrections) is the expensive part and works row by
+row, so it runs as ``map_partitions`` over a Dask DataFrame of statements, on a
+``distributed.LocalCluster`` by default or on an existing cluster given its scheduler address.
+The output equals the single-process output row for row:
 
 - Each input is read whole by :func:`analysis.pipeline.load` (on a worker, or here): the importer
   decides a file's layout, text column, time format and repeated-id suffixes over the whole file,
   and statement ids (``schema.statement_id(source, id or row, text)``) depend on those decisions.
   Files are read in parallel; a file's statements are then cut into partitions of
   ``partition_rows`` on the worker that read it.
-- A reply's stance can depend on its parent's (``analysis.stance.attach``), and a parent may sit
-  in another partition: after the partitions are scored, the rows of every reply chain are
-  re-scored together on the client, exactly as the single-process run scores them.
+- Partitions are computed a few at a time and handed on in order, so this process and the
+  workers hold only a few scored partitions; replies whose thread crosses a partition are then
+  re-scored with their ancestors (:mod:`analysis.parallel`, the same two phases as a local pool).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -28,21 +27,25 @@ import pandas as pd
 
 from analysis import schema
 from analysis.ingest import ColumnMapping
-from analysis.pipeline import Analysis, Failure, Input, load, manifest
+from analysis.learn import Correction, TrainedModel
+from analysis.parallel import (
+    LINKS,
+    PARTITION_ROWS,
+    STANCE,
+    Scoring,
+    apply_fixes,
+    names_target,
+    ordered,
+    thread_groups,
+)
+from analysis.pipeline import Analysis, Failure, Input, load
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
-from analysis.sentiment import SentimentAnalyzer, add_sentiment
-from analysis.stance import Target, add_stance
-
-# The stance stage's own rules for which row a reply answers and whether it names the target:
-# reused, not copied, so the engine finds exactly the threads the single-process run follows.
-from analysis.stance.attach import _MENTION_KINDS as MENTION_KINDS
-from analysis.stance.attach import _links as thread_links
+from analysis.sentiment import SentimentAnalyzer
+from analysis.stance import Target
 from analysis.store import Project, RunSummary, content_hashes
 
-PARTITION_ROWS = 50_000  # statements per partition: a few seconds of scoring, a few MB of memory
-_STANCE = ["stance_label", "stance_score", "stance_evidence"]
-_LINK_COLUMNS = ("statement_id", "parent_id", "original_id")
+_STAGE = "score"
 
 
 def analyze_dask(
@@ -50,8 +53,12 @@ def analyze_dask(
     *,
     target: Target | None,
     mapping: ColumnMapping | None = None,
+    platform: str | None = None,
     include_partial: bool = False,
     analyzer: SentimentAnalyzer | None = None,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
+    on_topic: bool = False,
     scheduler: str | None = None,
     n_workers: int = 2,
     partition_rows: int = PARTITION_ROWS,
@@ -68,11 +75,13 @@ def analyze_dask(
             statements reach this process only once scored); the paths must then exist on the
             workers. None: on workers for a LocalCluster, here for a remote scheduler.
     """
-    options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
-    with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
+    scoring = Scoring(target, analyzer, on_topic, model, tuple(corrections))
+    options = _Options(mapping, platform, include_partial, partition_rows, read_on_workers)
+    with _dask_run(inputs, scoring, scheduler, n_workers, options, progress) as run:
         parts = list(run.stream)
-    table = schema.conform(pd.concat(parts, ignore_index=True)) if parts else schema.empty()
-    return Analysis(table, run.reports, run.failures, run.manifest)
+        fixes = run.fixes(first_only=False)
+    table = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
+    return Analysis(apply_fixes(table, fixes), run.reports, run.failures, run.manifest)
 
 
 def analyze_dask_into(
@@ -81,23 +90,33 @@ def analyze_dask_into(
     *,
     target: Target | None,
     mapping: ColumnMapping | None = None,
+    platform: str | None = None,
     include_partial: bool = False,
     analyzer: SentimentAnalyzer | None = None,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
+    on_topic: bool = False,
     scheduler: str | None = None,
     n_workers: int = 2,
     partition_rows: int = PARTITION_ROWS,
     read_on_workers: bool | None = None,
     progress: Progress = silent,
 ) -> tuple[RunSummary, Analysis]:
-    """:func:`analyze_dask` streamed into a project: one scored partition in memory at a time.
+    """:func:`analyze_dask` streamed into a project: a few scored partitions in memory at a time.
 
     The import is one transaction, as with :meth:`Project.append`. Returns the run summary and
     the run's reports, failures and manifest (``statements`` is empty: they are in the project).
     """
-    options = _Options(mapping, include_partial, analyzer, partition_rows, read_on_workers)
-    with _dask_run(inputs, target, scheduler, n_workers, options, progress) as run:
-        hashes = content_hashes(inputs)
-        summary = project.append(run.stream, run.reports, run.manifest, content_hashes=hashes)
+    scoring = Scoring(target, analyzer, on_topic, model, tuple(corrections))
+    options = _Options(mapping, platform, include_partial, partition_rows, read_on_workers)
+    with _dask_run(inputs, scoring, scheduler, n_workers, options, progress) as run:
+        summary = project.append(
+            run.stream,
+            run.reports,
+            run.manifest,
+            content_hashes=content_hashes(inputs),
+            updates=lambda: run.fixes(first_only=True),
+        )
     return summary, Analysis(schema.empty(), run.reports, run.failures, run.manifest)
 
 
@@ -110,52 +129,134 @@ def score_dask(
     partition_rows: int = PARTITION_ROWS,
 ) -> pd.DataFrame:
     """``pipeline.score(frame)`` computed as ``map_partitions`` on ``client``'s cluster."""
-    parts = _scatter(client, schema.conform(frame), partition_rows)
-    scored = list(_stream(client, parts, target, analyzer))
-    return schema.conform(pd.concat(scored, ignore_index=True)) if scored else _score_empty(target)
+    scoring = Scoring(target, analyzer)
+    run = _Run(client, _scatter(client, schema.conform(frame), partition_rows), scoring)
+    parts = list(run.stream)
+    scored = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
+    return apply_fixes(scored, run.fixes(first_only=False))
 
 
 @dataclass(frozen=True)
 class _Options:
     mapping: ColumnMapping | None
+    platform: str | None
     include_partial: bool
-    analyzer: SentimentAnalyzer | None
     partition_rows: int
     read_on_workers: bool | None
 
 
-@dataclass
 class _Run:
-    stream: Iterator[pd.DataFrame]
-    reports: list[ImportReport]
-    failures: list[Failure]
-    manifest: dict[str, Any]
+    """Unscored partitions on the cluster; their scored stream, then the thread fixes."""
+
+    def __init__(
+        self,
+        client: Any,
+        parts: list[Any],
+        scoring: Scoring,
+        *,
+        reports: list[ImportReport] | None = None,
+        failures: list[Failure] | None = None,
+        manifest: dict[str, Any] | None = None,
+        progress: Progress = silent,
+    ) -> None:
+        self.client, self.parts, self.scoring = client, parts, scoring
+        self.reports, self.failures = reports or [], failures or []
+        self.manifest = manifest or {}
+        self.progress = progress
+        self.named: list[bool] = []
+        self.window = 2 * max(1, len(client.scheduler_info().get("workers", {}))) + 1
+        self.stream = self._stream()
+
+    def _stream(self) -> Iterator[pd.DataFrame]:
+        """Scored partitions in order, a window of them computing at a time."""
+        import dask.dataframe as dd
+
+        if not self.parts:
+            return
+        frame = dd.from_delayed(self.parts, meta=schema.empty(), verify_meta=False)
+        scored = frame.map_partitions(
+            _score_partition, self.scoring, meta=schema.empty(), enforce_metadata=False
+        )
+        tasks = (_Pair(self.client, d) for d in scored.to_delayed())
+        total = sum(self.client.gather(self.client.map(len, self.parts)))
+        done = 0
+        for part, flags in ordered(tasks, self.window):
+            self.named.extend(flags)
+            done += len(part)
+            self.progress(_STAGE, done, total, 0)
+            yield schema.conform(part)
+
+    def fixes(self, *, first_only: bool) -> pd.DataFrame:
+        """Phase 2 on the workers: stance of replies whose thread crosses partitions."""
+        client = self.client
+        infos = client.gather(client.map(_links_of, self.parts)) if self.parts else []
+        if not infos:
+            return pd.DataFrame(columns=["statement_id", *STANCE])
+        links = pd.concat(infos, ignore_index=True)
+        sizes = [len(i) for i in infos]
+        starts = [sum(sizes[:k]) for k in range(len(sizes))]
+        groups = thread_groups(links, self.named, sizes)
+        tasks = (
+            client.submit(_group_task, self.scoring, self._rows(g.rows, starts), g.keep, pure=False)
+            for g in groups
+        )
+        found = list(ordered(tasks, self.window))
+        if not found:
+            return pd.DataFrame(columns=["statement_id", *STANCE])
+        out: pd.DataFrame = pd.concat(found)
+        if first_only:
+            first = ~links["statement_id"].duplicated().to_numpy()
+            out = out[first[out.index.to_numpy()]]
+        return out
+
+    def _rows(self, rows: list[int], starts: list[int]) -> list[Any]:
+        """Futures of the unscored rows at global positions ``rows``, one per partition."""
+        by_part: dict[int, list[int]] = {}
+        for row in rows:
+            k = max(i for i, s in enumerate(starts) if s <= row)
+            by_part.setdefault(k, []).append(row - starts[k])
+        return [
+            self.client.submit(_take, self.parts[k], local, starts[k], pure=False)
+            for k, local in by_part.items()
+        ]
+
+
+class _Pair:
+    """A scored partition and its reply flags, computed on the cluster."""
+
+    def __init__(self, client: Any, delayed: Any) -> None:
+        self.scored = client.compute(delayed)
+        self.flags = client.submit(names_target, self.scored, pure=False)
+
+    def result(self) -> tuple[pd.DataFrame, list[bool]]:
+        return self.scored.result(), self.flags.result()
 
 
 @contextmanager
 def _dask_run(
     inputs: Sequence[Input],
-    target: Target | None,
+    scoring: Scoring,
     scheduler: str | None,
     n_workers: int,
     o: _Options,
     progress: Progress,
 ) -> Iterator[_Run]:
-    """Read (on workers or here), then hand over the scored partitions as a stream, in order."""
+    """Read (on workers or here); then the scored partitions as a stream, in order."""
     on_workers = scheduler is None if o.read_on_workers is None else o.read_on_workers
     with dask_client(scheduler, n_workers=n_workers) as client:
         if on_workers:
-            parts, reports, failures = _load_on_workers(
-                client, inputs, o.mapping, o.include_partial, o.partition_rows
-            )
+            parts, reports, failures = _load_on_workers(client, inputs, o)
         else:
             table, reports, failures = load(
-                inputs, mapping=o.mapping, include_partial=o.include_partial, progress=progress
+                inputs,
+                mapping=o.mapping,
+                platform=o.platform,
+                include_partial=o.include_partial,
+                progress=progress,
             )
             parts = _scatter(client, table, o.partition_rows)
             del table
-        run = manifest(target=target, reports=reports, failures=failures, analyzer=o.analyzer)
-        run["include_partial"] = o.include_partial
+        run = scoring.manifest(reports, failures, o.include_partial)
         run["engine"] = {
             "name": "dask",
             "scheduler": scheduler or "LocalCluster",
@@ -163,7 +264,15 @@ def _dask_run(
             "partition_rows": o.partition_rows,
             "read_on_workers": on_workers,
         }
-        yield _Run(_stream(client, parts, target, o.analyzer), reports, failures, run)
+        yield _Run(
+            client,
+            parts,
+            scoring,
+            reports=reports,
+            failures=failures,
+            manifest=run,
+            progress=progress,
+        )
 
 
 def _scatter(client: Any, table: pd.DataFrame, partition_rows: int) -> list[Any]:
@@ -172,16 +281,10 @@ def _scatter(client: Any, table: pd.DataFrame, partition_rows: int) -> list[Any]
 
 
 def _load_on_workers(
-    client: Any,
-    inputs: Sequence[Input],
-    mapping: ColumnMapping | None,
-    include_partial: bool,
-    partition_rows: int,
+    client: Any, inputs: Sequence[Input], o: _Options
 ) -> tuple[list[Any], list[ImportReport], list[Failure]]:
     """Read every input on a worker; returns partition futures (in input order) and accounting."""
-    loaded = client.map(
-        _load_one, list(inputs), mapping=mapping, include_partial=include_partial, pure=False
-    )
+    loaded = client.map(_load_one, list(inputs), o=o, pure=False)
     accounts = client.gather(client.map(_accounting, loaded))
     parts: list[Any] = []
     reports: list[ImportReport] = []
@@ -189,8 +292,8 @@ def _load_on_workers(
     for future, (rows, its_reports, its_failures) in zip(loaded, accounts, strict=True):
         reports.extend(its_reports)
         failures.extend(its_failures)
-        for start in range(0, rows, partition_rows):
-            parts.append(client.submit(_rows, future, start, start + partition_rows, pure=False))
+        for start in range(0, rows, o.partition_rows):
+            parts.append(client.submit(_rows, future, start, start + o.partition_rows, pure=False))
     if parts:
         # The slices sit on the worker that read the file, and tasks follow their data: spread
         # them over the workers first, or one worker scores while the others wait.
@@ -200,10 +303,10 @@ def _load_on_workers(
 
 
 def _load_one(
-    item: Input, *, mapping: ColumnMapping | None, include_partial: bool
+    item: Input, *, o: _Options
 ) -> tuple[pd.DataFrame, list[ImportReport], list[Failure]]:
     """``pipeline.load`` of one input (runs on a worker): the same ids as a whole-run load."""
-    return load([item], mapping=mapping, include_partial=include_partial)
+    return load([item], mapping=o.mapping, platform=o.platform, include_partial=o.include_partial)
 
 
 def _accounting(
@@ -218,28 +321,8 @@ def _rows(
     return loaded[0].iloc[start:stop]
 
 
-def _stream(
-    client: Any, parts: list[Any], target: Target | None, analyzer: SentimentAnalyzer | None
-) -> Iterator[pd.DataFrame]:
-    """Score partition futures as ``map_partitions``; yield them in order, reply chains fixed."""
-    import dask.dataframe as dd
-
-    if not parts:
-        return
-    frame = dd.from_delayed(parts, meta=schema.empty(), verify_meta=False)
-    scored = frame.map_partitions(
-        _score_partition, target, analyzer, meta=schema.empty(), enforce_metadata=False
-    )
-    futures = client.compute(scored.to_delayed())
-    patches = _thread_patches(client, futures, target)
-    for number, future in enumerate(futures):
-        part = schema.conform(future.result())
-        future.release()  # the worker may drop it: only this partition stays in memory here
-        yield _patch(part, patches.get(number))
-
-
-def _score_empty(target: Target | None) -> pd.DataFrame:
-    return schema.conform(_score_partition(schema.empty(), target, None))
+def _empty(scoring: Scoring) -> pd.DataFrame:
+    return schema.conform(scoring.partition(schema.empty())[0])
 
 
 @contextmanager
@@ -259,12 +342,11 @@ def dask_client(scheduler: str | None = None, *, n_workers: int = 2) -> Iterator
         yield client
 
 
-def _score_partition(
-    part: pd.DataFrame, target: Target | None, analyzer: SentimentAnalyzer | None
-) -> pd.DataFrame:
-    """Sentiment then stance on one partition (runs on a worker)."""
-    scored = add_sentiment(part, analyzer=analyzer or _default_analyzer())
-    return add_stance(scored, target)
+def _score_partition(part: pd.DataFrame, scoring: Scoring) -> pd.DataFrame:
+    """Phase 1 on one partition (runs on a worker), one sentiment analyser per worker."""
+    if scoring.analyzer is None:
+        scoring = replace(scoring, analyzer=_default_analyzer())
+    return scoring.partition(part)[0]
 
 
 @cache
@@ -273,132 +355,17 @@ def _default_analyzer() -> SentimentAnalyzer:
     return SentimentAnalyzer()
 
 
-def _thread_patches(
-    client: Any, futures: list[Any], target: Target | None
-) -> dict[int, pd.DataFrame]:
-    """Stance of the replies whose thread crosses partitions, as the single-process run reads them.
-
-    Each partition was scored with the reply links inside it. A reply that names nothing and
-    whose parent sits in another partition missed its thread, and so did its unnamed replies
-    below it: those rows are re-scored, each together with its ancestors up to the first one
-    that names the target (or a root), by ``add_stance`` itself, in groups spread over the
-    workers. Only ids and a flag travel to this process to find them.
-
-    Returns: partition number -> stance columns indexed by row position in that partition.
-    """
-    if target is None:
-        return {}
-    infos = client.gather(client.map(_thread_info, futures))
-    sizes = [len(info) for info in infos]
-    pairs = pd.concat(infos, ignore_index=True)
-    links = thread_links(pairs, None)  # the stance stage's own reply -> parent resolution
-    named = pairs["named"].tolist()
-    part_no = _partition_of(sizes)
-    redo = _missed_threads(links, named, part_no)
-    if not redo:
-        return {}
-    starts = [sum(sizes[:k]) for k in range(len(sizes))]
-    groups = [redo[k : k + _GROUP_ROWS] for k in range(0, len(redo), _GROUP_ROWS)]
-    needed = sorted({row for g in groups for row in _with_ancestors(g, links, named)})
-    rows = _fetch(client, futures, needed, starts, part_no)
-    minis = [rows.loc[sorted(_with_ancestors(g, links, named))] for g in groups]
-    done = client.gather(client.map(_group_stance, minis, [set(g) for g in groups], target=target))
-    result = pd.concat(done)
-    rows_of: dict[int, list[int]] = {}
-    for row in result.index:
-        rows_of.setdefault(part_no[row], []).append(row)
-    return {
-        k: result.loc[rows].set_axis([r - starts[k] for r in rows]) for k, rows in rows_of.items()
-    }
-
-
-_GROUP_ROWS = 20_000  # re-scored replies per task
-
-
-def _partition_of(sizes: list[int]) -> list[int]:
-    return [k for k, n in enumerate(sizes) for _ in range(n)]
-
-
-def _missed_threads(links: list[int | None], named: list[bool], part: list[int]) -> list[int]:
-    """Rows (global positions, sorted) whose thread context crosses a partition boundary."""
-    children: dict[int, list[int]] = {}
-    for row, parent in enumerate(links):
-        if parent is not None:
-            children.setdefault(parent, []).append(row)
-    todo = [
-        row
-        for row, parent in enumerate(links)
-        if parent is not None and part[parent] != part[row] and not named[row]
-    ]
-    redo: set[int] = set()
-    while todo:
-        row = todo.pop()
-        if row not in redo:
-            redo.add(row)
-            todo.extend(c for c in children.get(row, ()) if not named[c])
-    return sorted(redo)
-
-
-def _with_ancestors(rows: list[int], links: list[int | None], named: list[bool]) -> set[int]:
-    """``rows`` and their ancestors up to the first that names the target, or a root."""
-    out: set[int] = set()
-    for row in rows:
-        at: int | None = row
-        while at is not None and at not in out:
-            out.add(at)
-            at = None if (named[at] and at != row) else links[at]
-    return out
-
-
-def _fetch(
-    client: Any, futures: list[Any], rows: list[int], starts: list[int], part_no: list[int]
-) -> pd.DataFrame:
-    """The stance inputs of some rows (global positions), indexed by global position."""
-    by_part: dict[int, list[int]] = {}
-    for row in rows:
-        k = part_no[row]
-        by_part.setdefault(k, []).append(row - starts[k])
-    taken: list[pd.DataFrame] = client.gather(
-        [client.submit(_take, futures[k], local, starts[k]) for k, local in by_part.items()]
-    )
-    return pd.concat(taken).sort_index()
-
-
-def _thread_info(part: pd.DataFrame) -> pd.DataFrame:
-    """Link columns and whether each row names the target itself (runs on a worker)."""
-    info = part[[c for c in _LINK_COLUMNS if c in part.columns]].reset_index(drop=True)
-    evidence = part["stance_evidence"].tolist()
-    return info.assign(named=[_names_target(e) for e in evidence])
-
-
-def _names_target(evidence: object) -> bool:
-    if not isinstance(evidence, str):
-        return False
-    return any(e.get("kind") in MENTION_KINDS for e in json.loads(evidence))
+def _links_of(part: pd.DataFrame) -> pd.DataFrame:
+    return part[[c for c in LINKS if c in part.columns]].reset_index(drop=True)
 
 
 def _take(part: pd.DataFrame, local: list[int], start: int) -> pd.DataFrame:
-    columns = [c for c in (*_LINK_COLUMNS, "text", "speaker", "speaker_role") if c in part]
-    taken = part[columns].iloc[local]
-    return taken.set_axis([start + i for i in local])
+    return part.iloc[local].set_axis([start + i for i in local])
 
 
-def _group_stance(mini: pd.DataFrame, keep: set[int], *, target: Target) -> pd.DataFrame:
-    """``add_stance`` on replies with their ancestors; the replies' stance columns (a worker)."""
-    scored = add_stance(mini, target)
-    out: pd.DataFrame = scored.loc[sorted(keep), _STANCE]
-    return out
-
-
-def _patch(part: pd.DataFrame, patch: pd.DataFrame | None) -> pd.DataFrame:
-    """Put the thread-aware stance on the rows of ``part`` listed in ``patch``."""
-    if patch is None or patch.empty:
-        return part
-    out = part.copy()
-    where = patch.index.to_numpy()
-    for column in _STANCE:
-        out.loc[where, column] = patch[column].to_numpy()
-    return out
+def _group_task(scoring: Scoring, pieces: list[pd.DataFrame], keep: list[int]) -> pd.DataFrame:
+    """Phase 2 for one group of replies (runs on a worker)."""
+    return scoring.threads(pd.concat(pieces).sort_index(), keep)
 
 
 __all__ = ["PARTITION_ROWS", "analyze_dask", "analyze_dask_into", "dask_client", "score_dask"]

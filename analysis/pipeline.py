@@ -158,12 +158,37 @@ def analyze(
         on_topic=on_topic,
         progress=progress,
     )
+    run = run_manifest(
+        reports,
+        failures,
+        target=target,
+        analyzer=analyzer,
+        include_partial=include_partial,
+        on_topic=on_topic,
+        model=model,
+        corrections=corrections,
+    )
+    return Analysis(scored, reports, failures, run)
+
+
+def run_manifest(
+    reports: Sequence[ImportReport],
+    failures: Sequence[Failure],
+    *,
+    target: Target | None,
+    analyzer: SentimentAnalyzer | None = None,
+    include_partial: bool = False,
+    on_topic: bool = False,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
+) -> dict[str, Any]:
+    """:func:`manifest` of an analysis run, with the settings that scored it."""
     run = manifest(target=target, reports=reports, failures=failures, analyzer=analyzer)
     run["include_partial"] = include_partial
     run["stance_settings"] = {**STANCE_SETTINGS, "on_topic": on_topic}
     run["stance_model"] = None if model is None else {"name": model.name, **model.info}
     run["corrections"] = len(corrections)
-    return Analysis(scored, reports, failures, run)
+    return run
 
 
 def manifest(

@@ -91,6 +91,7 @@ class Project:
         manifest: Mapping[str, Any],
         *,
         content_hashes: Mapping[str, str],
+        updates: Callable[[], pd.DataFrame] | None = None,
     ) -> RunSummary:
         """Add one analysed import as a new run, in one transaction.
 
@@ -119,6 +120,8 @@ class Project:
                 offered += len(table)
                 added += self._insert_statements(run_id, table)
             self._fail_after("statements")
+            if updates is not None:
+                self._update_rows(run_id, updates())
             skipped = self._insert_skipped(run_id, fresh)
             self._fail_after("skipped")
             _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [added, run_id])
@@ -365,6 +368,22 @@ class Project:
                 self.con,
                 f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
                 f"SELECT {_column_list()}, {run_id}, seq, true FROM incoming",
+            )
+
+    def _update_rows(self, run_id: int, patch: pd.DataFrame) -> None:
+        """Overwrite some columns of this run's rows, matched by statement id."""
+        columns = [c for c in patch.columns if c in schema.COLUMNS and c != "statement_id"]
+        if patch.empty or not columns:
+            return
+        rows = patch[["statement_id", *columns]].drop_duplicates("statement_id")
+        arrow = pa.Table.from_pandas(rows, preserve_index=False)
+        sets = ", ".join(f"{c} = p.{c}" for c in columns)
+        with _registered(self.con, "incoming_patch", arrow):
+            _sql(
+                self.con,
+                f"UPDATE statements SET {sets} FROM incoming_patch p "
+                "WHERE statements.run_id = ? AND statements.statement_id = p.statement_id",
+                [run_id],
             )
 
     def _insert_skipped(self, run_id: int, reports: Sequence[ImportReport]) -> int:

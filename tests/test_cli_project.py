@@ -59,11 +59,29 @@ def test_engine_dask_gives_the_single_process_rows(
     ]
 
 
-def test_engine_dask_refuses_options_it_does_not_support(
+@pytest.mark.parametrize("engine", [["--workers", "2"], ["--engine", "dask"]])
+def test_scoring_options_give_the_single_process_rows_on_every_engine(
+    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path, engine: list[str]
+) -> None:
+    fix = tmp_path / "fix.jsonl"
+    label = {"text": "Which streets get the new lanes?", "target": "the bus lanes"}
+    fix.write_text(json.dumps({**label, "label": "against"}) + "\n", encoding="utf-8")
+    base = ["analyze", str(comments), "--target", "the bus lanes", "--on-topic"]
+    base += ["--corrections", str(fix), "--platform", "facebook", "--out"]
+    single, other = tmp_path / "single.jsonl", tmp_path / "other.jsonl"
+    assert cli.main([*base, str(single)]) == 0
+    assert cli.main([*base, str(other), *engine]) == 0
+    rows = [json.loads(x) for x in single.read_text().splitlines()]
+    assert [json.loads(x) for x in other.read_text().splitlines()] == rows
+    assert rows[2]["stance_label"] == "against" and rows[0]["platform"] == "facebook"
+
+
+def test_workers_with_a_remote_scheduler_is_refused(
     capsys: pytest.CaptureFixture[str], comments: Path
 ) -> None:
-    code = cli.main(["analyze", str(comments), "--target", "x", "--engine", "dask", "--on-topic"])
-    assert code == 2 and "--on-topic cannot be used with --engine dask" in capsys.readouterr().err
+    argv = ["analyze", str(comments), "--target", "x", "--engine", "dask", "--workers", "3"]
+    code = cli.main([*argv, "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and "--workers sizes the local Dask cluster" in capsys.readouterr().err
 
 
 def test_a_project_reads_back_as_a_statement_table_for_the_dashboard(

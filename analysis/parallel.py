@@ -1,0 +1,360 @@
+"""Score a statement table in partitions, on several processes, with the one-pass result.
+
+Scoring works row by row except for one thing: a reply that names neither the target nor an
+opponent is read in its thread's context (:mod:`analysis.stance.attach`), and its parent may sit
+in another partition. So scoring has two phases, and the same two phases serve a process pool
+here and a Dask cluster in :mod:`analysis.engine`:
+
+1. every partition is scored on its own (sentiment, stance with the threads inside it, the
+   trained model, the analyst's corrections) and handed on, in order, as soon as it is ready:
+   only a few partitions are ever in memory;
+2. the replies whose thread crosses a partition boundary (and their unnamed replies) are
+   re-scored together with their ancestors, exactly as the one-pass run reads them, and their
+   stance columns replace the first reading (in a project: an UPDATE in the same transaction).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import pandas as pd
+
+from analysis import schema
+from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
+from analysis.pipeline import Analysis, Failure, Input, load, run_manifest, score
+from analysis.progress import Progress, silent
+from analysis.report import ImportReport
+from analysis.sentiment import SentimentAnalyzer
+from analysis.sentiment.analyzer import _pool_context as pool_context
+from analysis.stance import Target, add_stance
+
+# The stance stage's own rules for which row a reply answers and whether it names the target:
+# reused, not copied, so phase 2 finds exactly the threads the one-pass run follows.
+from analysis.stance.attach import _MENTION_KINDS as MENTION_KINDS
+from analysis.stance.attach import _links as thread_links
+from analysis.store import Project, RunSummary, content_hashes
+
+PARTITION_ROWS = 50_000  # statements per task: seconds of scoring, tens of MB in flight
+GROUP_ROWS = 20_000  # phase 2: re-scored replies per task
+STANCE = ["stance_label", "stance_score", "stance_evidence"]
+LINKS = ["statement_id", "parent_id", "original_id"]
+_STAGE = "score"
+
+
+class Ready(Protocol):
+    """A task's handle: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
+
+    def result(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Everything that scores a partition; sent to each worker once."""
+
+    target: Target | None
+    analyzer: SentimentAnalyzer | None = None
+    on_topic: bool = False
+    model: TrainedModel | None = None
+    corrections: tuple[Correction, ...] = ()
+
+    def partition(self, part: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
+        """Phase 1: the scored partition and, per row, whether it names the target itself."""
+        scored = score(
+            part,
+            target=self.target,
+            analyzer=self.analyzer,
+            model=self.model,
+            corrections=self.corrections,
+            on_topic=self.on_topic,
+        )
+        return scored, names_target(scored)
+
+    def threads(self, rows: pd.DataFrame, keep: Sequence[int]) -> pd.DataFrame:
+        """Phase 2: stance of ``keep`` read with the ancestors in ``rows`` (index = position)."""
+        scored = add_stance(rows, self.target, on_topic=self.on_topic).loc[list(keep)]
+        if self.model is not None:
+            scored = add_model_stance(scored, self.model)
+        text = None if self.target is None else self.target.text
+        scored, _ = apply_corrections(scored, self.corrections, target=text, field="stance")
+        return scored[["statement_id", *STANCE]]
+
+    def manifest(
+        self, reports: Sequence[ImportReport], failures: Sequence[Failure], include_partial: bool
+    ) -> dict[str, Any]:
+        return run_manifest(
+            reports,
+            failures,
+            target=self.target,
+            analyzer=self.analyzer,
+            include_partial=include_partial,
+            on_topic=self.on_topic,
+            model=self.model,
+            corrections=self.corrections,
+        )
+
+
+def names_target(scored: pd.DataFrame) -> list[bool]:
+    """Rows whose stance evidence holds a mention of the target or an opponent."""
+    return [
+        isinstance(raw, str) and any(e.get("kind") in MENTION_KINDS for e in json.loads(raw))
+        if parent is not None
+        else False
+        for raw, parent in zip(
+            scored["stance_evidence"].astype(object),
+            scored["parent_id"].astype(object).where(scored["parent_id"].notna(), None),
+            strict=True,
+        )
+    ]
+
+
+def ordered(tasks: Iterable[Ready], window: int) -> Iterator[Any]:
+    """Results in submission order, with at most ``window`` tasks started and not yet taken."""
+    pending: deque[Ready] = deque()
+    for task in tasks:
+        pending.append(task)
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+# ---------------------------------------------------------------------- phase 2
+
+
+def missed_threads(links: list[int | None], named: list[bool], part: list[int]) -> list[int]:
+    """Rows (global positions, sorted) whose thread context crosses a partition boundary."""
+    children: dict[int, list[int]] = {}
+    for row, parent in enumerate(links):
+        if parent is not None:
+            children.setdefault(parent, []).append(row)
+    todo = [
+        row
+        for row, parent in enumerate(links)
+        if parent is not None and part[parent] != part[row] and not named[row]
+    ]
+    redo: set[int] = set()
+    while todo:
+        row = todo.pop()
+        if row not in redo:
+            redo.add(row)
+            todo.extend(c for c in children.get(row, ()) if not named[c])
+    return sorted(redo)
+
+
+def with_ancestors(rows: Sequence[int], links: list[int | None], named: list[bool]) -> set[int]:
+    """``rows`` and their ancestors up to the first that names the target, or a root."""
+    out: set[int] = set()
+    for row in rows:
+        at: int | None = row
+        while at is not None and at not in out:
+            out.add(at)
+            at = None if (named[at] and at != row) else links[at]
+    return out
+
+
+def partition_of(sizes: Sequence[int]) -> list[int]:
+    return [k for k, n in enumerate(sizes) for _ in range(n)]
+
+
+@dataclass(frozen=True)
+class ThreadGroup:
+    """One phase-2 task: rows to re-score (``keep``) and every row they need (``rows``)."""
+
+    keep: list[int]
+    rows: list[int]
+
+
+def thread_groups(
+    link_table: pd.DataFrame, named: list[bool], sizes: Sequence[int]
+) -> list[ThreadGroup]:
+    """The phase-2 tasks of a table cut into partitions of ``sizes`` (global row positions)."""
+    links = thread_links(link_table, None)
+    redo = missed_threads(links, named, partition_of(sizes))
+    groups = [redo[k : k + GROUP_ROWS] for k in range(0, len(redo), GROUP_ROWS)]
+    return [ThreadGroup(g, sorted(with_ancestors(g, links, named))) for g in groups]
+
+
+# ---------------------------------------------------------------------- a process pool
+
+
+class Inline(Executor):
+    """Runs each task at once, here: one process, the same code path as a pool."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        done: Future[Any] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            done.set_exception(exc)
+        return done
+
+
+_SCORING: Scoring | None = None
+
+
+def _install(scoring: Scoring) -> None:
+    global _SCORING
+    _SCORING = scoring
+
+
+def _partition_task(part: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
+    assert _SCORING is not None, "worker used before _install"
+    return _SCORING.partition(part)
+
+
+def _threads_task(rows: pd.DataFrame, keep: list[int]) -> pd.DataFrame:
+    assert _SCORING is not None, "worker used before _install"
+    return _SCORING.threads(rows, keep)
+
+
+@contextmanager
+def pool(scoring: Scoring, workers: int) -> Iterator[Executor]:
+    """``workers`` processes holding ``scoring`` (sent once each); 1 scores in this process.
+
+    Start it before loading a big table: forked workers then do not carry the table's pages.
+    """
+    if scoring.analyzer is None:  # one analyser per process, not one per partition
+        scoring = replace(scoring, analyzer=SentimentAnalyzer())
+    _install(scoring)
+    if workers <= 1:
+        yield Inline()
+        return
+    with ProcessPoolExecutor(
+        workers, mp_context=pool_context(), initializer=_install, initargs=(scoring,)
+    ) as executor:
+        yield executor
+
+
+@dataclass
+class Scored:
+    """A table being scored: its partitions as a stream, then the phase-2 fixes."""
+
+    partitions: Iterator[pd.DataFrame]
+    fixes: Callable[[], pd.DataFrame]
+
+
+def score_table(
+    table: pd.DataFrame,
+    executor: Executor,
+    *,
+    partition_rows: int = PARTITION_ROWS,
+    window: int = 4,
+    progress: Progress = silent,
+) -> Scored:
+    """Phase 1 as a stream of scored partitions (in order); ``fixes()`` after it is consumed."""
+    starts = list(range(0, len(table), partition_rows))
+    sizes = [min(partition_rows, len(table) - s) for s in starts]
+    named: list[bool] = []
+
+    def stream() -> Iterator[pd.DataFrame]:
+        tasks = (
+            executor.submit(_partition_task, table.iloc[s : s + partition_rows]) for s in starts
+        )
+        done = 0
+        for scored, flags in ordered(tasks, window):
+            named.extend(flags)
+            done += len(scored)
+            progress(_STAGE, done, len(table), 0)
+            yield scored
+
+    def fixes() -> pd.DataFrame:
+        links = table[[c for c in LINKS if c in table.columns]]
+        groups = thread_groups(links, named, sizes)
+        tasks = (
+            executor.submit(_threads_task, table.iloc[g.rows].set_axis(g.rows), g.keep)
+            for g in groups
+        )
+        found = list(ordered(tasks, window))
+        return pd.concat(found) if found else pd.DataFrame(columns=["statement_id", *STANCE])
+
+    return Scored(stream(), fixes)
+
+
+def apply_fixes(table: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
+    """Put phase-2 stance columns on the rows of a whole scored table (fixes index = position)."""
+    if fixes.empty:
+        return table
+    out = table.copy()
+    where = fixes.index.to_numpy()
+    for column in STANCE:
+        out[column] = out[column].astype(object)
+        out.loc[where, column] = fixes[column].to_numpy()
+        out[column] = out[column].astype(table[column].dtype)
+    return out
+
+
+# ---------------------------------------------------------------------- runs
+
+
+def analyze(
+    inputs: Sequence[Input],
+    scoring: Scoring,
+    *,
+    workers: int = 1,
+    partition_rows: int = PARTITION_ROWS,
+    progress: Progress = silent,
+    **load_options: Any,
+) -> Analysis:
+    """:func:`analysis.pipeline.analyze` on ``workers`` processes; the same table."""
+    with pool(scoring, workers) as executor:
+        table, reports, failures = load(inputs, progress=progress, **load_options)
+        run = score_table(table, executor, partition_rows=partition_rows, progress=progress)
+        parts = list(run.partitions)
+        fixes = run.fixes()
+    scored = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
+    manifest = scoring.manifest(reports, failures, load_options.get("include_partial", False))
+    return Analysis(apply_fixes(scored, fixes), reports, failures, manifest)
+
+
+def analyze_into(
+    project: Project,
+    inputs: Sequence[Input],
+    scoring: Scoring,
+    *,
+    workers: int = 1,
+    partition_rows: int = PARTITION_ROWS,
+    progress: Progress = silent,
+    **load_options: Any,
+) -> tuple[RunSummary, Analysis]:
+    """Load, score on ``workers`` processes and append to ``project``, a partition at a time.
+
+    One transaction, as :meth:`Project.append`. Returns the run summary and the run's reports,
+    failures and manifest (``statements`` is empty: they are in the project).
+    """
+    with pool(scoring, workers) as executor:
+        table, reports, failures = load(inputs, progress=progress, **load_options)
+        manifest = scoring.manifest(reports, failures, load_options.get("include_partial", False))
+        run = score_table(table, executor, partition_rows=partition_rows, progress=progress)
+        first = ~table["statement_id"].duplicated().to_numpy()  # the project keeps these rows
+
+        def fixes() -> pd.DataFrame:
+            found = run.fixes()
+            keep: pd.DataFrame = found[first[found.index.to_numpy()]]
+            return keep
+
+        summary = project.append(
+            run.partitions, reports, manifest, content_hashes=content_hashes(inputs), updates=fixes
+        )
+    return summary, Analysis(schema.empty(), reports, failures, manifest)
+
+
+def _empty(scoring: Scoring) -> pd.DataFrame:
+    return schema.conform(scoring.partition(schema.empty())[0])
+
+
+__all__ = [
+    "PARTITION_ROWS",
+    "Scoring",
+    "analyze",
+    "analyze_into",
+    "apply_fixes",
+    "pool",
+    "score_table",
+    "thread_groups",
+]
