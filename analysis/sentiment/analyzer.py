@@ -40,6 +40,11 @@ VADER_VERSION = "vaderSentiment==3.3.2"
 LEXICON_NAME = "vader_lexicon.txt+emoji_utf8_lexicon.txt (vaderSentiment 3.3.2)"
 #: Below this many characters of distinct text a pool costs more to start than it saves.
 PARALLEL_MIN_CHARS = 4_000_000
+#: From this length on the evidence column also holds per-sentence compounds (article statements,
+#: long posts). Re-scoring each sentence doubles VADER's work, and a sentence's own compound does
+#: not explain the text's score (VADER scores the whole text), so short comments leave it to
+#: ``explain()``, which always gives it.
+SENTENCES_MIN_CHARS = 1_000
 _STAGE = "sentiment"
 _PROGRESS_EVERY = 20_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -69,6 +74,8 @@ class SentimentAnalyzer:
         positive: compound at or above which a text is labelled positive (VADER's authors: 0.05).
         negative: compound at or below which a text is labelled negative (-0.05).
         parallel_min_chars: distinct-text size above which ``workers > 1`` uses processes.
+        sentences_min_chars: text length from which the evidence column lists per-sentence
+            compounds (``explain`` always does).
     """
 
     def __init__(
@@ -78,6 +85,7 @@ class SentimentAnalyzer:
         positive: float = 0.05,
         negative: float = -0.05,
         parallel_min_chars: int = PARALLEL_MIN_CHARS,
+        sentences_min_chars: int = SENTENCES_MIN_CHARS,
     ) -> None:
         if not (math.isfinite(positive) and math.isfinite(negative) and negative < positive):
             raise InputError(
@@ -87,6 +95,7 @@ class SentimentAnalyzer:
         self.positive = float(positive)
         self.negative = float(negative)
         self.parallel_min_chars = parallel_min_chars
+        self.sentences_min_chars = sentences_min_chars
         self.override = _check_override(lexicon_override or {})
         base = SentimentIntensityAnalyzer()
         self._base_size = len(base.lexicon)
@@ -94,7 +103,13 @@ class SentimentAnalyzer:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle the settings, not the token cache (Dask and process pools ship analysers)."""
-        settings = (self.override, self.positive, self.negative, self.parallel_min_chars)
+        settings = (
+            self.override,
+            self.positive,
+            self.negative,
+            self.parallel_min_chars,
+            self.sentences_min_chars,
+        )
         return (_rebuild, settings)
 
     def reference(self) -> SentimentIntensityAnalyzer:
@@ -143,12 +158,15 @@ class SentimentAnalyzer:
         )
 
     def evidence(self, text: str, reason: str | None = None) -> tuple[Scores, str]:
-        """Scores and ``explain(text).to_json()`` from one traced pass, without the objects."""
+        """Scores and ``explain(text).to_json()`` from one traced pass, without the objects.
+
+        Texts shorter than ``sentences_min_chars`` leave out the per-sentence compounds.
+        """
         trace = Trace()
         scores = self._fast.scores(text, trace)
-        if reason is None and not text.strip():
+        if reason is None and (not text or text.isspace()):
             reason = "empty text"
-        sentences = self._sentences(text)
+        sentences = self._sentences(text) if len(text) >= self.sentences_min_chars else ()
         return scores, evidence_json(
             trace, override=self.override, sentences=sentences, reason=reason
         )
@@ -292,7 +310,8 @@ def add_sentiment(
     """Return a copy of the statement table with the ``sentiment_*`` columns filled.
 
     ``sentiment_evidence`` holds :meth:`Explanation.to_json`, built in the same pass as the
-    scores; ``explain=False`` leaves it NA (faster for very large exports).
+    scores (per-sentence compounds only for texts of ``sentences_min_chars`` or more; the
+    analyser's ``explain`` gives them for any text); ``explain=False`` leaves it NA.
     """
     analyzer = analyzer or SentimentAnalyzer()
     texts = frame["text"].tolist() if "text" in frame.columns else [None] * len(frame)
@@ -386,13 +405,18 @@ def _score_chunk(
 
 
 def _rebuild(
-    override: dict[str, float], positive: float, negative: float, parallel_min_chars: int
+    override: dict[str, float],
+    positive: float,
+    negative: float,
+    parallel_min_chars: int,
+    sentences_min_chars: int,
 ) -> SentimentAnalyzer:
     return SentimentAnalyzer(
         lexicon_override=override,
         positive=positive,
         negative=negative,
         parallel_min_chars=parallel_min_chars,
+        sentences_min_chars=sentences_min_chars,
     )
 
 

@@ -43,6 +43,9 @@ BOOSTER_PHRASES: dict[tuple[str, ...], float] = {
 _PHRASE_STARTS = frozenset(k[0] for k in (*SPECIAL_CASES, *BOOSTER_PHRASES))
 _PHRASE_PAIRS = frozenset(k[:2] for k in (*SPECIAL_CASES, *BOOSTER_PHRASES))
 _SO_THIS = ("so", "this")
+#: Words that change a lexicon word up to three tokens later ("no", "never so", "without doubt",
+#: "so"/"this", "least") or are changed by the next one ("kind of"); boosters and negations too.
+_ACTIVE = frozenset({"no", "never", "without", "so", "this", "least", "kind"})
 _OR_NOR = ("or", "nor")
 _PUNCT = string.punctuation
 #: The token cache is cleared past this size (~60 MB) so a stream of unique tokens cannot exhaust
@@ -65,6 +68,8 @@ class TokenInfo(NamedTuple):
     booster: float | None  # booster/dampener increment, None when not one
     negation: bool  # a negation word or a word containing "n't"
     scored: bool  # a lexicon word that is not a booster: the only tokens that can carry valence
+    inert: bool  # changes no neighbour's valence and no rule looks at it (see _ACTIVE)
+    starts: bool  # the first word of a multi-word idiom or booster phrase
 
 
 class Trace:
@@ -125,14 +130,17 @@ class _TokenCache(dict[str, TokenInfo]):
         lower = word.lower()
         lex = self.lexicon.get(lower)
         boost = BOOSTERS.get(lower)
+        negation = lower in NEGATIONS or "n't" in lower
         info = TokenInfo(
             word,
             lower,
             word.isupper(),
             lex,
             boost,
-            lower in NEGATIONS or "n't" in lower,
+            negation,
             lex is not None and boost is None,
+            boost is None and not negation and lower not in _ACTIVE,
+            lower in _PHRASE_STARTS,
         )
         if len(self) >= _CACHE_LIMIT:
             self.clear()
@@ -184,12 +192,40 @@ class FastVader:
         positions: list[int] = []
         word_valence = self._word_valence
         for i in compress(range(n), map(_SCORED, infos)):
-            value = word_valence(infos, i, n, cap_diff, trace)
+            info = infos[i]
+            if not (
+                info.inert
+                and (i < 1 or infos[i - 1].inert)
+                and (i < 2 or infos[i - 2].inert)
+                and (i < 3 or infos[i - 3].inert)
+            ):
+                value = word_valence(infos, i, n, cap_diff, trace)
+            else:  # the common case, inlined: no modifier within three tokens
+                value = info.lexicon  # type: ignore[assignment]  # scored implies a lexicon value
+                if trace is not None:
+                    trace.add(i, "lexicon", info.word, value)
+                if info.upper and cap_diff:
+                    value = value + C_INCR if value > 0 else value - C_INCR
+                    if trace is not None:
+                        trace.add(i, "caps", info.word, value)
+                if (
+                    i > 2
+                    and infos[i - 3].lexicon is None
+                    and (
+                        info.starts
+                        or infos[i - 1].starts
+                        or infos[i - 2].starts
+                        or infos[i - 3].starts
+                    )
+                ):
+                    value = _idioms(value, infos, i, n, trace)
             if value:
                 valences.append(value)
                 positions.append(i)
-        lowers = list(map(_LOWER, infos))
-        but = lowers.index("but") if "but" in lowers else -1
+        but = -1
+        if "but" in text.lower():  # lower() maps "BUT" etc. into the text's lower case, so no miss
+            lowers = list(map(_LOWER, infos))
+            but = lowers.index("but") if "but" in lowers else -1
         if but >= 0 and valences:
             _but_shift(valences, positions, but, trace)
         amplifier, exclamations, questions = _punctuation(text)
@@ -446,16 +482,18 @@ def _score_valence(
     compound = -1.0 if compound < -1.0 else 1.0 if compound > 1.0 else compound
     pos_sum = 0.0
     neg_sum = 0.0
-    for value in valences:
+    for value in valences:  # an int (idiom) plus 1 is exact: float() would change nothing
         if value > 0:
-            pos_sum += float(value) + 1
+            pos_sum += value + 1
         else:
-            neg_sum += float(value) - 1
-    if pos_sum > math.fabs(neg_sum):
+            neg_sum += value - 1
+    neg_abs = -neg_sum  # neg_sum <= 0, so this is fabs(neg_sum) (-0.0 compares and adds as 0.0)
+    if pos_sum > neg_abs:
         pos_sum += amplifier
-    elif pos_sum < math.fabs(neg_sum):
+    elif pos_sum < neg_abs:
         neg_sum -= amplifier
-    total = pos_sum + math.fabs(neg_sum) + zeros
+        neg_abs = -neg_sum
+    total = pos_sum + neg_abs + zeros
     return (
         round(math.fabs(neg_sum / total), 3),
         round(math.fabs(zeros / total), 3),
