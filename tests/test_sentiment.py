@@ -204,6 +204,47 @@ def test_explain_per_sentence_scores(analyzer: SentimentAnalyzer) -> None:
     assert analyzer.explain("Just one sentence here.").sentences == ()
 
 
+_THREE = "The council meeting was calm. Then the vote was a disaster. People are angry."
+
+
+@pytest.mark.parametrize(
+    "text, min_chars, listed",
+    [
+        (_THREE, 1_000, False),  # a short comment: explain() has them, the column does not
+        (_THREE, len(_THREE), True),  # long enough
+        (" ".join([_THREE] * 15), 1_000, True),  # an article statement with the default
+        ("Just one sentence here, and a good one.", 0, False),  # one sentence: nothing to split
+    ],
+)
+def test_evidence_lists_sentences_for_long_texts_only(
+    text: str, min_chars: int, listed: bool
+) -> None:
+    analyzer = SentimentAnalyzer(sentences_min_chars=min_chars)
+    scores, evidence = analyzer.evidence(text)
+    data = json.loads(evidence)
+    assert ("sentences" in data) == listed
+    full = analyzer.explain(text)
+    assert scores == (full.neg, full.neu, full.pos, full.compound)
+    assert data["words"] == full.to_dict()["words"]
+    if listed:
+        assert data["sentences"] == [s.to_dict() for s in full.sentences]
+
+
+def test_evidence_json_keeps_non_ascii_and_rounds_changed_valences(
+    analyzer: SentimentAnalyzer,
+) -> None:
+    _, evidence = analyzer.evidence("Café staff were not friendly 😡")
+    assert "😡" in evidence and "\\u" not in evidence
+    words = {w["word"]: w for w in json.loads(evidence)["words"]}
+    assert words["friendly"] == {
+        "word": "friendly",
+        "at": 4,
+        "lexicon": 2.2,
+        "valence": -1.628,  # 2.2 x -0.74 = -1.6280000000000001, shown to 4 places
+        "rules": ["negated by 'not' x-0.74"],
+    }
+
+
 def test_explain_json_is_compact(analyzer: SentimentAnalyzer) -> None:
     data = json.loads(analyzer.explain("A calm and good day").to_json())
     assert set(data) == {"words"}
@@ -453,6 +494,10 @@ def test_analyzer_pickles_settings_not_cache() -> None:
     custom.score(["word " * 50])
     copy = pickle.loads(pickle.dumps(custom))
     assert (copy.override, copy.positive, copy.negative) == ({"raid": -2.0}, 0.2, -0.3)
+    assert (
+        pickle.loads(pickle.dumps(SentimentAnalyzer(sentences_min_chars=7))).sentences_min_chars
+        == 7
+    )
     assert copy.polarity_scores("the raid") == custom.polarity_scores("the raid")
     assert len(pickle.dumps(custom)) < 2000
 
