@@ -50,6 +50,7 @@ POINT_COLUMNS = (
 SORTABLE = ("posted_at", "sentiment_compound", "stance_score")
 _RE2_SPECIAL = set("\\.^$|?*+()[]{}")
 _DAY = "date_trunc('day', posted_at AT TIME ZONE 'UTC')"
+_HASH_RANGE = 2**64  # DuckDB's hash() is a UBIGINT
 _HITS = "_text_hits"  # temporary table of the rows a text search matched (per connection)
 
 
@@ -116,24 +117,27 @@ def search_pattern(text: str) -> str:
     return "(?i)" + "".join("\\" + c if c in _RE2_SPECIAL else c for c in text)
 
 
-def narrow(project: Project, w: Where) -> Where:
+def narrow(project: Project, w: Where, *, searched: bool = False) -> Where:
     """``w`` with its text search run once into a temporary table, so later queries join it.
 
-    A search scans every text (~0.4 s per million rows); a page asks 8 questions of the same
-    rows. The table lives as long as the connection (read-only files allow temporary tables).
+    A search scans every text (~0.4 s per million rows); a page asks ten questions of the same
+    rows. The table lives as long as the connection (read-only files allow temporary tables)
+    and holds one search: ``searched=True`` reuses it for the same pattern.
     """
     if w.search is None:
         return w
     index = w.clauses.index("regexp_matches(text, ?)")
     position = sum(c.count("?") for c in w.clauses[:index])
-    params = w.params[:position] + w.params[position + 1 :]
-    clauses = w.clauses[:index] + w.clauses[index + 1 :]
-    rest = Where(clauses, params)
-    con = project.con
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_HITS} AS SELECT seq FROM statements WHERE current AND regexp_matches(text, ?)",
-        [w.search],
-    ).fetchall()
+    rest = Where(
+        w.clauses[:index] + w.clauses[index + 1 :],
+        w.params[:position] + w.params[position + 1 :],
+    )
+    if not searched:
+        sql = (
+            f"CREATE OR REPLACE TEMP TABLE {_HITS} AS "
+            "SELECT seq FROM statements WHERE current AND regexp_matches(text, ?)"
+        )
+        project.con.execute(sql, [w.search]).fetchall()
     return rest.also(f"seq IN (SELECT seq FROM {_HITS})")
 
 
@@ -142,26 +146,45 @@ def count(project: Project, w: Where) -> int:
     return int(_scalar(project, f"SELECT count(*) FROM statements WHERE {w.sql}", w.params))
 
 
+def speaker_count(project: Project, w: Where) -> int:
+    """How many distinct speakers the matching statements have."""
+    sql = f"SELECT count(DISTINCT speaker) FROM statements WHERE {w.sql}"
+    return int(_scalar(project, sql, w.params))
+
+
 @dataclass(frozen=True)
 class Headline:
-    """The Overview's numbers: statements, distinct speakers, stance label counts."""
+    """The Overview's counts, from one scan: statements, distinct speakers, stance labels, and
+    the row counts its charts need (comments, official statements with and without a time,
+    statements with both scores)."""
 
     statements: int
     speakers: int
     favor: int
     against: int
     labelled: int
+    comments: int = 0
+    official: int = 0
+    official_dated: int = 0
+    scored: int = 0
 
 
 def headline(project: Project, w: Where) -> Headline:
-    """Statements, distinct speakers and favor/against among labelled ones, in one scan."""
+    """The :class:`Headline` of the matching rows."""
+    official = "speaker_role IN (SELECT unnest(?))"
     sql = (
-        "SELECT count(*), count(DISTINCT speaker), count(*) FILTER (WHERE stance_label = 'favor'), "
-        "count(*) FILTER (WHERE stance_label = 'against'), count(stance_label) "
+        "SELECT count(*), count(DISTINCT speaker), "
+        "count(*) FILTER (WHERE stance_label = 'favor'), "
+        "count(*) FILTER (WHERE stance_label = 'against'), count(stance_label), "
+        "count(*) FILTER (WHERE source_kind = 'comment'), "
+        f"count(*) FILTER (WHERE {official}), "
+        f"count(*) FILTER (WHERE {official} AND posted_at IS NOT NULL), "
+        "count(*) FILTER (WHERE sentiment_compound IS NOT NULL AND stance_score IS NOT NULL) "
         f"FROM statements WHERE {w.sql}"
     )
-    row = project.con.execute(sql, list(w.params)).fetchone() or (0, 0, 0, 0, 0)
-    return Headline(*(int(v or 0) for v in row))
+    roles = list(aggregate.OFFICIAL_ROLES)
+    row = project.con.execute(sql, [roles, roles, *w.params]).fetchone()
+    return Headline(*(int(v or 0) for v in (row or (0,) * 9)))
 
 
 def summarize(
@@ -303,18 +326,34 @@ def by_time(project: Project, w: Where, *, freq: str = "D") -> pd.DataFrame:
 
 
 def sample(
-    project: Project, w: Where, n: int, *, columns: Sequence[str] = POINT_COLUMNS
+    project: Project,
+    w: Where,
+    n: int,
+    *,
+    columns: Sequence[str] = POINT_COLUMNS,
+    of: int | None = None,
 ) -> pd.DataFrame:
-    """At most ``n`` matching rows, the same ones every time (by a hash of their ``seq``),
-    in import order, indexed by ``seq`` so a click on a point can fetch its statement."""
+    """At most ``n`` matching rows, the same ones every time (the ``n`` smallest hashes of
+    their ``seq``), in import order, indexed by ``seq`` so a click on a point can fetch it.
+
+    ``of`` is how many rows match, when known: then only rows whose hash falls in the lowest
+    ``2n/of`` of its range are sorted (the same rows, without ordering a million hashes).
+    """
     bad = [c for c in columns if c not in schema.COLUMNS]
     if bad:
         raise InputError(f"unknown statement columns {bad}")
+    picked = f"SELECT seq FROM statements WHERE {w.sql}"
+    params: list[Any] = list(w.params)
+    if of is not None and of > 2 * n:
+        picked += " AND hash(seq) < ?"
+        params.append(int(_HASH_RANGE * 2 * n / of))
     sql = (
-        f"SELECT seq, {', '.join(columns)} FROM (SELECT * FROM statements WHERE {w.sql} "
-        "ORDER BY hash(seq), seq LIMIT ?) ORDER BY seq"
+        f"SELECT seq, {', '.join(columns)} FROM statements WHERE current AND seq IN "
+        f"({picked} ORDER BY hash(seq), seq LIMIT ?) ORDER BY seq"
     )
-    out = project.con.execute(sql, [*w.params, int(n)]).df()
+    out = project.con.execute(sql, [*params, int(n)]).df()
+    if of is not None and of > 2 * n and len(out) < min(n, of):
+        return sample(project, w, n, columns=columns)  # an unlucky spread of hashes
     return _typed(out.set_index("seq"), columns)
 
 
@@ -333,8 +372,9 @@ def official_public_gap(
     (its bootstrap means are drawn from their normal limit, as in-memory); a smaller group's
     scores are read, at most ``exact_limit`` numbers. Same seeded draws, same numbers.
     """
-    groups = _gap_groups(project, w, exact_limit)
-    return _gap_table(groups, np.random.default_rng(seed), n_boot, level, exact_limit)
+    groups = _gap_groups(project, w, exact_limit, by_day=False)
+    rng = np.random.default_rng(seed)
+    return _gap_table(groups.get(None, {}), rng, n_boot, level, exact_limit)
 
 
 def gap_by_day(
@@ -344,12 +384,11 @@ def gap_by_day(
     own generator (numbered in day order, as in-memory)."""
     sql = f"SELECT DISTINCT {_DAY} AS day FROM statements WHERE {w.sql} AND posted_at IS NOT NULL"
     days = sorted(r[0] for r in project.con.execute(sql, list(w.params)).fetchall())
+    groups = _gap_groups(project, w.also("posted_at IS NOT NULL"), exact_limit, by_day=True)
     parts = []
     for number, day in enumerate(days):
-        same_day = w.also(f"{_DAY} = ?", day)
-        groups = _gap_groups(project, same_day, exact_limit)
         rng = np.random.default_rng(seed * 100_003 + number)
-        table = _gap_table(groups, rng, n_boot, 0.95, exact_limit)
+        table = _gap_table(groups.get(day, {}), rng, n_boot, 0.95, exact_limit)
         parts.append(table.assign(day=pd.Timestamp(day, tz="UTC")))
     columns = ["day", *_GAP_COLUMNS]
     if not parts:
@@ -459,6 +498,12 @@ def skipped_reasons(project: Project) -> pd.DataFrame:
     return project.con.execute(sql).df()
 
 
+def skipped_rows(project: Project, source: str, *, limit: int = 100) -> pd.DataFrame:
+    """The first ``limit`` skipped rows of ``source``: row number, reason and the raw text."""
+    sql = "SELECT row, reason, raw FROM skipped WHERE source = ? ORDER BY run_id, row LIMIT ?"
+    return project.con.execute(sql, [source, int(limit)]).df()
+
+
 # ---------------------------------------------------------------------- internals
 
 _GAP_COLUMNS = [
@@ -484,27 +529,64 @@ class _Group:
     values: np.ndarray[Any, np.dtype[np.float64]] | None
 
 
-def _gap_groups(project: Project, w: Where, exact_limit: int) -> dict[tuple[str, str], _Group]:
-    sides = {"official": aggregate.OFFICIAL_ROLES, "public": aggregate.PUBLIC_ROLES}
-    out: dict[tuple[str, str], _Group] = {}
-    for side, roles in sides.items():
-        part = w.also("speaker_role IN (SELECT unnest(?))", list(roles))
-        for metric in aggregate.GAP_METRICS:
-            sql = (
-                f"SELECT count({metric}), avg({metric}), stddev_samp({metric}) "
-                f"FROM statements WHERE {part.sql}"
+_Groups = dict[Any, dict[tuple[str, str], _Group]]  # day (None: all) -> (side, metric) -> group
+
+
+def _gap_groups(project: Project, w: Where, exact_limit: int, *, by_day: bool) -> _Groups:
+    """Count, mean and spread of each side (and day) in one scan; the scores of small groups in
+    a second query (in import order, as the in-memory frame holds them)."""
+    official = [str(r) for r in aggregate.OFFICIAL_ROLES]
+    roles = [*official, *aggregate.PUBLIC_ROLES]
+    day = _DAY if by_day else "NULL"
+    side = "CASE WHEN speaker_role IN (SELECT unnest(?)) THEN 'official' ELSE 'public' END"
+    base = (
+        f"SELECT {day} AS day, {side} AS side, seq, {', '.join(aggregate.GAP_METRICS)} "
+        f"FROM statements WHERE {w.sql} AND speaker_role IN (SELECT unnest(?))"
+    )
+    params = [official, *w.params, roles]
+    stats = ", ".join(f"count({m}), avg({m}), stddev_samp({m})" for m in aggregate.GAP_METRICS)
+    sql = f"SELECT day, side, count(*), {stats} FROM ({base}) GROUP BY ALL"
+    found = project.con.execute(sql, params).fetchall()
+    small = [(d, s) for d, s, rows, *_ in found if rows <= exact_limit]
+    values = _small_values(project, base, params, small)
+    out: _Groups = {}
+    for d, s, _, *numbers in found:
+        for i, metric in enumerate(aggregate.GAP_METRICS):
+            n, mean, std = numbers[3 * i : 3 * i + 3]
+            group = _Group(
+                int(n),
+                float("nan") if mean is None else float(mean),
+                float("nan") if std is None else float(std),
+                values.get((d, s, metric)) if n <= exact_limit else None,
             )
-            row = project.con.execute(sql, list(part.params)).fetchone() or (0, None, None)
-            n = int(row[0] or 0)
-            values = None
-            if 0 < n <= exact_limit:
-                sql = f"SELECT {metric} FROM statements WHERE {part.sql} AND {metric} IS NOT NULL ORDER BY seq"
-                fetched = project.con.execute(sql, list(part.params)).fetchnumpy()[metric]
-                values = np.asarray(fetched, dtype=np.float64)
-            mean = float("nan") if row[1] is None else float(row[1])
-            std = float("nan") if row[2] is None else float(row[2])
-            out[(side, metric)] = _Group(n, mean, std, values)
+            out.setdefault(d, {})[(s, metric)] = group
     return out
+
+
+def _small_values(
+    project: Project, base: str, params: list[Any], small: list[tuple[Any, str]]
+) -> dict[tuple[Any, str, str], np.ndarray[Any, np.dtype[np.float64]]]:
+    """The scores of the groups small enough to bootstrap exactly, one query per side."""
+    out: dict[tuple[Any, str, str], np.ndarray[Any, np.dtype[np.float64]]] = {}
+    metrics = aggregate.GAP_METRICS
+    for side in sorted({s for _, s in small}):
+        days = [d for d, s in small if s == side and d is not None]
+        undated = any(d is None for d, s in small if s == side)
+        sql = (
+            f"SELECT day, {', '.join(metrics)} FROM ({base}) WHERE side = ? AND "
+            "(day IN (SELECT unnest(?)) OR (? AND day IS NULL)) ORDER BY seq"
+        )
+        found: dict[Any, list[tuple[Any, ...]]] = {}
+        for row in project.con.execute(sql, [*params, side, days, undated]).fetchall():
+            found.setdefault(row[0], []).append(row[1:])
+        for day, rows in found.items():
+            for i, metric in enumerate(metrics):
+                scores = [r[i] for r in rows if r[i] is not None]
+                out[(day, side, metric)] = np.asarray(scores, dtype=np.float64)
+    return out
+
+
+_NONE = _Group(0, float("nan"), float("nan"), None)
 
 
 def _gap_table(
@@ -517,7 +599,8 @@ def _gap_table(
     """The rows ``aggregate._gap_row`` makes, drawing from ``rng`` in the same order."""
     rows = []
     for metric in aggregate.GAP_METRICS:
-        off, pub = groups[("official", metric)], groups[("public", metric)]
+        off = groups.get(("official", metric), _NONE)
+        pub = groups.get(("public", metric), _NONE)
         off_mean = off.mean if off.n else float("nan")
         pub_mean = pub.mean if pub.n else float("nan")
         low = high = float("nan")
@@ -625,6 +708,8 @@ __all__ = [
     "sentiment_stance_table",
     "share_from_summary",
     "skipped_reasons",
+    "skipped_rows",
+    "speaker_count",
     "stance_share",
     "summarize",
     "time_span",

@@ -142,7 +142,7 @@ def cli_table_path(argv: Sequence[str] | None = None) -> Path | None:
 def initial_dataset() -> Dataset:
     """The table named on the command line, else the bundled sample with its target."""
     path = cli_table_path()
-    if path is None:
+    if path is None or path.suffix.lower() == ".duckdb":  # a project opens in project mode
         return sample_dataset()
     frame, run = table_from_path(str(path), _mtime(path))
     target = _target_from_manifest(run)

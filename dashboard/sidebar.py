@@ -8,13 +8,20 @@ exist whichever page is open. :func:`filtered` gives pages the filtered view, co
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar, cast
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters
+from analysis import project_views
+from analysis.errors import ReactionLensError
+from analysis.project_views import Where
+from analysis.store import Project
+from dashboard import filters, project
+from dashboard import state as state_module
 from dashboard.data import Dataset
+from dashboard.project import ProjectSource
 
 _MEMO = "_filtered_view"
 T = TypeVar("T")
@@ -33,27 +40,7 @@ def draw(dataset: Dataset) -> None:
     state = st.session_state
     filters.sanitize(state, dataset.choices)
     with st.sidebar:
-        st.markdown("### Filters")
-        st.text_input("Text contains", key=filters.QUERY_KEY, placeholder="e.g. parking")
-        for name in ("roles", "stances", "sentiments", "sources", "platforms", "speakers"):
-            key = filters.SELECTS[name][0]
-            choices = dataset.choices[name]
-            if name == "speakers":
-                choices = list(dict.fromkeys([*state.get(key, []), *choices]))
-            if name == "platforms" and not choices:
-                continue
-            st.multiselect(LABELS[name], choices, key=key, placeholder="All")
-        if dataset.bounds is not None:
-            low, high = dataset.bounds
-            st.date_input(
-                "Dates", key=filters.DATES_KEY, min_value=low, max_value=high, format="YYYY-MM-DD"
-            )
-            st.checkbox(
-                "Keep statements without a time",
-                key=filters.UNDATED_KEY,
-                help="Article quotes usually have no time of their own.",
-            )
-        st.button("Clear filters", key="f_clear", on_click=_clear, args=(dataset,))
+        _widgets(dataset.choices, dataset.bounds)
         view, active = filtered(dataset)
         st.caption(f"Showing {len(view):,} of {len(dataset.view):,} statements")
         st.divider()
@@ -66,6 +53,74 @@ def draw(dataset: Dataset) -> None:
         if dataset.corrections:
             how.append(f"{len(dataset.corrections):,} corrections")
         st.caption(" · ".join(how))
+
+
+def draw_project(source: ProjectSource) -> int:
+    """The same filters for a project; returns how many statements match (counted in SQL)."""
+    state = st.session_state
+    filters.sanitize(state, source.choices)
+    with st.sidebar:
+        _widgets(source.choices, source.bounds)
+        matching = project_memo("count", source, project_views.count)
+        st.caption(f"Showing {matching:,} of {source.statements:,} statements")
+        st.divider()
+        st.caption(f"Data: {source.origin} (read-only)")
+        if source.target is not None:
+            st.caption(f"Target: {source.target.text}")
+        if source.changed():
+            st.warning("The project file changed since it was opened (a new import or re-score).")
+            st.button("Reload the project", key="project_reload_side", on_click=reload_project)
+    return matching
+
+
+def project_memo(name: str, source: ProjectSource, compute: Callable[[Project, Where], T]) -> T:
+    """``compute(project, filters as SQL)``, kept for the session until the project file or
+    the filters change; the file is opened (read-only) only when something must be computed."""
+    chosen = filters.current(st.session_state, source.bounds)
+    key = f"_memo_project_{name}"
+    memo = st.session_state.get(key)
+    if memo is not None and memo[0] == (source.token, chosen):
+        return cast(T, memo[1])
+    reader = state_module.reader(source)
+    value = compute(reader(), reader.narrow(project.selection(chosen)))
+    st.session_state[key] = ((source.token, chosen), value)
+    return value
+
+
+def reload_project() -> None:
+    """Read the project again (after a new import or re-score); a failure becomes a notice."""
+    source = st.session_state.get(state_module.PROJECT)
+    if source is None:
+        return
+    try:
+        state_module.open_project(source.path)
+    except ReactionLensError as exc:
+        st.session_state[state_module.LOAD_ERROR] = f"Could not reload the project: {exc}"
+
+
+def _widgets(choices: dict[str, list[str]], bounds: tuple[date, date] | None) -> None:
+    state = st.session_state
+    st.markdown("### Filters")
+    st.text_input("Text contains", key=filters.QUERY_KEY, placeholder="e.g. parking")
+    for name in ("roles", "stances", "sentiments", "sources", "platforms", "speakers"):
+        key = filters.SELECTS[name][0]
+        offered = choices[name]
+        if name == "speakers":
+            offered = list(dict.fromkeys([*state.get(key, []), *offered]))
+        if name == "platforms" and not offered:
+            continue
+        st.multiselect(LABELS[name], offered, key=key, placeholder="All")
+    if bounds is not None:
+        low, high = bounds
+        st.date_input(
+            "Dates", key=filters.DATES_KEY, min_value=low, max_value=high, format="YYYY-MM-DD"
+        )
+        st.checkbox(
+            "Keep statements without a time",
+            key=filters.UNDATED_KEY,
+            help="Article quotes usually have no time of their own.",
+        )
+    st.button("Clear filters", key="f_clear", on_click=_clear, args=(bounds,))
 
 
 def filtered(dataset: Dataset) -> tuple[pd.DataFrame, filters.Filters]:
@@ -94,6 +149,6 @@ def remembered(name: str, dataset: Dataset, compute: Callable[[pd.DataFrame], T]
     return value
 
 
-def _clear(dataset: Dataset) -> None:
+def _clear(bounds: tuple[date, date] | None) -> None:
     filters.reset_state(st.session_state)
-    filters.init_state(st.session_state, dataset.bounds)
+    filters.init_state(st.session_state, bounds)

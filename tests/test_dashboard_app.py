@@ -215,7 +215,7 @@ def test_a_project_path_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception and not at.error
     assert _metric(at, "Statements") == "2"
-    assert at.session_state["dataset"].target.text == "the plaza"
+    assert at.session_state["project"].target.text == "the plaza"  # project mode (SQL)
 
 
 UNUSUAL_CSV = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,75 +10,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import harbour_frame
 
-from analysis import aggregate, project_views, schema, store
+from analysis import aggregate, project_views, store
 from analysis.errors import InputError
-from analysis.report import ImportReport, Skip
+from analysis.report import ImportReport
 from dashboard import filters
-
-# Our own invented reactions to a made-up plan to pedestrianise Harbour Road.
-LINES = [
-    ("the harbour road plan is great, finally room to walk", "favor", 0.62, 0.55, "public"),
-    ("closing harbour road is a disaster for the bakery", "against", -0.71, -0.6, "public"),
-    ("works on harbour road start in May, says the notice", "neutral", 0.0, 0.0, "media"),
-    ("we back the plan and will fund the crossings", "favor", 0.4, 0.5, "official"),
-    ("I doubt 50% of the shops survive the closure", "against", -0.3, -0.4, "public"),
-    ("the association supports a trial summer", "favor", 0.05, 0.3, "organization"),
-    ("no opinion, here for the ferry timetable", None, -0.1, None, "unknown"),
-]
-
-
-def frame(source: str, n: int) -> pd.DataFrame:
-    """``n`` statements with spread roles, days (some undated) and a few unscored rows."""
-    records = []
-    for i in range(n):
-        text, stance, sent, score, role = LINES[i % len(LINES)]
-        dated = i % 9 != 0
-        records.append(
-            schema.Statement(
-                statement_id=schema.statement_id(source, f"row {i}", text),
-                source=source,
-                source_kind="comment" if role == "public" else "article",
-                platform="reddit" if role == "public" else None,
-                text=f"{text} #{i}",
-                speaker=f"neighbour{i % 11}" if role == "public" else f"Ms Official {i % 3}",
-                speaker_role=role,
-                posted_at=pd.Timestamp("2026-05-01T06:00:00Z") + pd.Timedelta(hours=7 * i)
-                if dated
-                else None,
-                sentiment_compound=sent,
-                sentiment_label="positive"
-                if sent > 0.05
-                else "negative"
-                if sent < -0.05
-                else "neutral",
-                sentiment_evidence=json.dumps({"words": []}),
-                stance_label=stance,
-                stance_score=score,
-                stance_evidence="[]",
-            )
-        )
-    return schema.from_records(records)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
-    """A project of two sources (one with skipped rows) and the same rows in memory."""
-    path = tmp_path_factory.mktemp("views") / "harbour.duckdb"
-    a, b = frame("harbour_comments.csv", 140), frame("harbour_article.html", 60)
-    with store.open_project(path) as project:
-        for part, name in ((a, "harbour_comments.csv"), (b, "harbour_article.html")):
-            rep = ImportReport(
-                source=name, layout="test", rows_read=len(part) + 2, statements=len(part)
-            )
-            rep.skipped = [Skip(1, "empty text", ""), Skip(2, "empty text", "  ")]
-            project.append(part, [rep], {"target": None}, content_hashes={name: name})
-    return path, pd.concat([a, b], ignore_index=True)
 
 
 @pytest.fixture
-def project(built: tuple[Path, pd.DataFrame]) -> Iterator[store.Project]:
-    with store.open_project(built[0], read_only=True, create=False) as opened:
+def project(harbour_project: tuple[Path, pd.DataFrame]) -> Iterator[store.Project]:
+    with store.open_project(harbour_project[0], read_only=True, create=False) as opened:
         yield opened
 
 
@@ -108,22 +49,25 @@ def as_where(chosen: filters.Filters) -> project_views.Where:
 
 @pytest.mark.parametrize("chosen", FILTERS)
 def test_where_selects_the_rows_the_pandas_mask_selects(
-    project: store.Project, built: tuple[Path, pd.DataFrame], chosen: filters.Filters
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame], chosen: filters.Filters
 ) -> None:
-    expected = selected(built[1], chosen)
+    expected = selected(harbour_project[1], chosen)
     w = as_where(chosen)
     assert project_views.count(project, w) == len(expected)
     assert project_views.count(project, project_views.narrow(project, w)) == len(expected)
     if chosen.query:
-        assert len(expected) < len(built[1])
+        assert len(expected) < len(harbour_project[1])
 
 
 @pytest.mark.parametrize("chosen", FILTERS[:5])
 @pytest.mark.parametrize("by", ["speaker_role", "speaker", "source", ["source", "speaker_role"]])
 def test_summarize_equals_pandas(
-    project: store.Project, built: tuple[Path, pd.DataFrame], chosen: filters.Filters, by: Any
+    project: store.Project,
+    harbour_project: tuple[Path, pd.DataFrame],
+    chosen: filters.Filters,
+    by: Any,
 ) -> None:
-    rows = selected(built[1], chosen)
+    rows = selected(harbour_project[1], chosen)
     expected = aggregate.summarize(rows, by)
     got = project_views.summarize(project, as_where(chosen), by)
     keys = [by] if isinstance(by, str) else by
@@ -139,9 +83,9 @@ def test_summarize_limit_keeps_the_largest_groups(project: store.Project) -> Non
 
 @pytest.mark.parametrize("chosen", FILTERS[:5])
 def test_charts_inputs_equal_pandas(
-    project: store.Project, built: tuple[Path, pd.DataFrame], chosen: filters.Filters
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame], chosen: filters.Filters
 ) -> None:
-    rows = selected(built[1], chosen)
+    rows = selected(harbour_project[1], chosen)
     w = as_where(chosen)
     pd.testing.assert_frame_equal(
         project_views.stance_share(project, w), aggregate.stance_share(rows)
@@ -163,7 +107,7 @@ def test_charts_inputs_equal_pandas(
 def test_histogram_puts_edge_values_in_numpy_bins(tmp_path: Path) -> None:
     """Values on bin edges (0.05, -1, 1) land where np.histogram puts them."""
     values = [-1.0, -0.95, -0.05, 0.0, 0.05, 0.1, 0.5, 0.95, 1.0, 0.05000001]
-    rows = frame("edges.csv", len(values)).assign(
+    rows = harbour_frame("edges.csv", len(values)).assign(
         sentiment_compound=pd.array(values, dtype="Float64")
     )
     path = tmp_path / "edges.duckdb"
@@ -178,9 +122,9 @@ def test_histogram_puts_edge_values_in_numpy_bins(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("chosen", FILTERS[:5])
 def test_gap_equals_pandas(
-    project: store.Project, built: tuple[Path, pd.DataFrame], chosen: filters.Filters
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame], chosen: filters.Filters
 ) -> None:
-    rows = selected(built[1], chosen)
+    rows = selected(harbour_project[1], chosen)
     w = as_where(chosen)
     pd.testing.assert_frame_equal(
         project_views.official_public_gap(project, w), aggregate.official_public_gap(rows)
@@ -191,31 +135,40 @@ def test_gap_equals_pandas(
 
 
 def test_gap_of_a_large_group_uses_its_normal_limit_like_pandas(
-    project: store.Project, built: tuple[Path, pd.DataFrame]
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
 ) -> None:
     got = project_views.official_public_gap(project, project_views.where(), exact_limit=10)
-    expected = aggregate.official_public_gap(built[1], exact_limit=10)
+    expected = aggregate.official_public_gap(harbour_project[1], exact_limit=10)
     assert set(got["method"]) == {"bootstrap+normal"}
     pd.testing.assert_frame_equal(got, expected, check_exact=False)
 
 
-def test_headline_counts(project: store.Project, built: tuple[Path, pd.DataFrame]) -> None:
-    rows = built[1]
+def test_headline_counts(
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
+) -> None:
+    rows = harbour_project[1]
     got = project_views.headline(project, project_views.where(roles=["public", "official"]))
     part = rows[rows["speaker_role"].isin(["public", "official"])]
+    official = part["speaker_role"].eq("official")
+    scored = part["sentiment_compound"].notna() & part["stance_score"].notna()
     assert got == project_views.Headline(
-        len(part),
-        part["speaker"].nunique(),
-        int((part["stance_label"] == "favor").sum()),
-        int((part["stance_label"] == "against").sum()),
-        int(part["stance_label"].notna().sum()),
+        statements=len(part),
+        speakers=part["speaker"].nunique(),
+        favor=int((part["stance_label"] == "favor").sum()),
+        against=int((part["stance_label"] == "against").sum()),
+        labelled=int(part["stance_label"].notna().sum()),
+        comments=int(part["source_kind"].eq("comment").sum()),
+        official=int(official.sum()),
+        official_dated=int((official & part["posted_at"].notna()).sum()),
+        scored=int(scored.sum()),
     )
+    assert 0 < got.official_dated < got.official < got.statements
 
 
 def test_dominant_roles_equal_pandas(
-    project: store.Project, built: tuple[Path, pd.DataFrame]
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
 ) -> None:
-    expected = aggregate.dominant(built[1], by="speaker", column="speaker_role")
+    expected = aggregate.dominant(harbour_project[1], by="speaker", column="speaker_role")
     got = project_views.dominant_roles(project, project_views.where(), list(expected.index))
     assert got.sort_index().to_dict() == expected.sort_index().to_dict()
 
@@ -225,9 +178,12 @@ def test_dominant_roles_equal_pandas(
     [(None, True), ("sentiment_compound", True), ("stance_score", False), ("posted_at", False)],
 )
 def test_page_walks_rows_in_order(
-    project: store.Project, built: tuple[Path, pd.DataFrame], sort: str | None, ascending: bool
+    project: store.Project,
+    harbour_project: tuple[Path, pd.DataFrame],
+    sort: str | None,
+    ascending: bool,
 ) -> None:
-    rows = built[1].reset_index(drop=True)
+    rows = harbour_project[1].reset_index(drop=True)
     if sort is not None:
         rows = rows.sort_values(sort, ascending=ascending, na_position="last", kind="stable")
     w = project_views.where()
@@ -241,11 +197,11 @@ def test_page_walks_rows_in_order(
 
 
 def test_page_with_filter_and_rows_by_seq(
-    project: store.Project, built: tuple[Path, pd.DataFrame]
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
 ) -> None:
     w = project_views.where(roles=["official"])
     part = project_views.page(project, w, offset=2, limit=3)
-    expected = built[1][built[1]["speaker_role"] == "official"].iloc[2:5]
+    expected = harbour_project[1][harbour_project[1]["speaker_role"] == "official"].iloc[2:5]
     assert part["statement_id"].tolist() == expected["statement_id"].tolist()
     again = project_views.rows(project, list(part.index))
     assert again["statement_id"].tolist() == part["statement_id"].tolist()
@@ -260,16 +216,21 @@ def test_sample_is_stable_and_bounded(project: store.Project) -> None:
 
 
 def test_batches_stream_every_matching_row(
-    project: store.Project, built: tuple[Path, pd.DataFrame]
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
 ) -> None:
     w = project_views.where(sources=["harbour_comments.csv"])
     parts = list(project_views.batches(project, w, size=50))
     assert [len(p) for p in parts] == [50, 50, 40]
-    assert pd.concat(parts)["statement_id"].tolist() == built[1]["statement_id"].iloc[:140].tolist()
+    assert (
+        pd.concat(parts)["statement_id"].tolist()
+        == harbour_project[1]["statement_id"].iloc[:140].tolist()
+    )
 
 
-def test_choices_and_bounds(project: store.Project, built: tuple[Path, pd.DataFrame]) -> None:
-    rows = built[1]
+def test_choices_and_bounds(
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
+) -> None:
+    rows = harbour_project[1]
     got, expected = project_views.choices(project), filters.options(rows)
     assert set(got.pop("speakers")) == set(expected.pop("speakers"))  # ties in any order
     assert got == expected

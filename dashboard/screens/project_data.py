@@ -1,0 +1,87 @@
+"""Data of a project: what was imported (rows read, statements, skipped with reasons), the
+runs, the target, and switching to another project or back to the sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from analysis import project_views
+from analysis.errors import ReactionLensError
+from dashboard import project, sidebar, state
+
+SKIPPED_SHOWN = 100
+
+source = state.project_source()
+assert source is not None  # this page is only routed in project mode
+
+st.title("Data")
+if state.NOTICE in st.session_state:
+    st.success(st.session_state.pop(state.NOTICE))
+if state.LOAD_ERROR in st.session_state:
+    st.error(st.session_state.pop(state.LOAD_ERROR))
+
+st.markdown(
+    f"**Loaded:** {source.origin} (`{source.path}`, read-only) · {source.statements:,} "
+    f"current statements from {len(source.sources):,} source"
+    f"{'s' if len(source.sources) != 1 else ''} in {len(source.runs):,} run"
+    f"{'s' if len(source.runs) != 1 else ''}."
+)
+if source.changed():
+    st.warning("The project file changed since it was opened (a new import or re-score).")
+a, b = st.columns(2)
+a.button("Reload the project", key="project_reload", on_click=sidebar.reload_project)
+if b.button("Close the project (back to the bundled sample)", key="project_close"):
+    state.close_project()
+    st.rerun()
+
+st.subheader("Target")
+if source.target is None:
+    st.caption("No target is stored with the latest run; stance was not scored toward one.")
+else:
+    st.markdown(f"Stance is measured toward **{source.target.text}**.")
+    if source.target.aliases:
+        st.caption("Aliases: " + ", ".join(source.target.aliases))
+    if source.target.opponents:
+        st.caption("Opponents: " + ", ".join(source.target.opponents))
+st.caption(
+    "A project is changed from the command line, so the dashboard never blocks an import: "
+    f'`reaction-lens rescore {source.path.name} --target "…"` scores stance toward another '
+    "target as a new run; `reaction-lens analyze FILES --project "
+    f"{source.path.name}` adds sources. Then press *Reload the project*."
+)
+
+st.subheader("What was read")
+table = project.sources_table(source)
+if table.empty:
+    st.caption("No source has been imported into this project yet.")
+else:
+    st.dataframe(table, hide_index=True, key="report_table")
+    for name in table["source"]:
+        skipped = int(table.loc[table["source"] == name, "skipped"].iloc[0])
+        if not skipped:
+            continue
+        with st.expander(f"{name} — {skipped:,} skipped rows"):
+            rows = project_views.skipped_rows(
+                state.reader(source)(), str(name), limit=SKIPPED_SHOWN
+            )
+            if skipped > len(rows):
+                st.caption(f"The first {len(rows):,} of {skipped:,}.")
+            st.dataframe(rows, hide_index=True)
+
+st.subheader("Runs")
+runs = project.runs_table(source)
+st.dataframe(runs, hide_index=True, key="runs_table")
+
+st.subheader("Open another project")
+st.text_input("Project file (.duckdb) on this computer", key="project_path")
+if st.button("Open", key="project_open"):
+    typed = str(st.session_state.get("project_path") or "").strip()
+    try:
+        opened = state.open_project(Path(typed).expanduser())
+    except ReactionLensError as exc:
+        st.error(f"{exc}. The current project stays open.")
+    else:
+        st.session_state[state.NOTICE] = f"Opened {opened.origin}."
+        st.rerun()
