@@ -15,7 +15,7 @@ import functools
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -27,7 +27,7 @@ from analysis.ingest import layouts
 from analysis.ingest.decode import read_capped
 from analysis.ingest.layouts import FIELDS, GENERIC, JOIN, PARAGRAPH, Layout, norm
 from analysis.ingest.tables import SAMPLE, Parsed, Slimmer, parse_bytes
-from analysis.ingest.times import parse_times
+from analysis.ingest.times import TimeTally, tally_times
 from analysis.ingest.values import as_text, blank
 from analysis.report import ImportReport
 
@@ -109,6 +109,40 @@ def read_comments_bytes(
     source = PurePath(name).name or "upload"
     named = (mapping or ColumnMapping()).by_field()
     parsed = parse_bytes(data, source, max_bytes=max_bytes, slimmer=_slimmer(named, source))
+    _records_if_nested(parsed)
+    raw, layout, chosen = choose_columns(parsed, named, source)
+    report = new_report(parsed, layout, chosen, source=source, platform=platform)
+    report.rows_read = len(parsed.rows) + len(parsed.skips)
+    report.skipped.extend(parsed.skips)
+    carry = Carry()
+    frame = statements(raw, chosen, layout, parsed, report, carry, platform=platform)
+    report.notes.extend(carry.notes())
+    report.statements = len(frame)
+    return frame, report
+
+
+@dataclass
+class Carry:
+    """What one chunk of a file passes to the next: ids seen so far and the time-parsing tally.
+
+    ``seen`` is None for a file read whole (one chunk: nothing to remember).
+    """
+
+    seen: dict[str, int] | None = None  # id -> rows with it so far
+    repeated: int = 0
+    times: TimeTally = field(default_factory=TimeTally)
+
+    def notes(self) -> list[str]:
+        """The notes of the whole file so far, each once, with totals."""
+        notes = self.times.notes()
+        if self.repeated:
+            notes.append(
+                f"{self.repeated} rows repeat an id already seen; all kept, ids made unique"
+            )
+        return notes
+
+
+def _records_if_nested(parsed: Parsed) -> None:
     if parsed.frame is not None and _nested(parsed.frame):
         # struct columns: address them by dotted path, as in JSON
         parsed.records = [
@@ -116,22 +150,34 @@ def read_comments_bytes(
         ]
         parsed.frame = None
         parsed.notes.append("nested columns read as records (dotted paths reach inside)")
+
+
+def choose_columns(
+    parsed: Parsed, named: dict[str, str], source: str
+) -> tuple[pd.DataFrame, Layout, dict[str, list[str]]]:
+    """The layout, the columns each statement field is read from, and the raw values to read."""
     if parsed.records is not None:
-        raw, layout, chosen = _from_records(parsed, named, source)
-    else:
-        assert parsed.frame is not None
-        raw, layout, chosen = _from_frame(parsed.frame, named, source, parsed.fmt)
+        return _from_records(parsed, named, source)
+    assert parsed.frame is not None
+    return _from_frame(parsed.frame, named, source, parsed.fmt)
+
+
+def new_report(
+    parsed: Parsed,
+    layout: Layout,
+    chosen: dict[str, list[str]],
+    *,
+    source: str,
+    platform: str | None,
+) -> ImportReport:
+    """The report of an import, before any row is counted."""
     report = ImportReport(
         source=source, layout=_layout_name(layout, parsed), notes=list(parsed.notes)
     )
     report.mapping = {f: (" | ".join(chosen[f]) if chosen.get(f) else None) for f in FIELDS}
     if platform:
         report.mapping["platform"] = f"given: {_platform_name(platform)}"
-    report.rows_read = len(parsed.rows) + len(parsed.skips)
-    report.skipped.extend(parsed.skips)
-    frame = _statements(raw, chosen, layout, parsed, report, source=source, platform=platform)
-    report.statements = len(frame)
-    return frame, report
+    return report
 
 
 def _nested(frame: pd.DataFrame) -> bool:
@@ -206,14 +252,18 @@ def _from_records(
         if path not in sample and any(_present(r, path) for r in records):
             available.append(path)  # named path that only later records have
     chosen = _choose(available, layout, named, source, _sample_values(sample), fmt=parsed.fmt)
+    return raw_records(records, chosen), layout, chosen
+
+
+def raw_records(records: list[dict[str, Any]], chosen: dict[str, list[str]]) -> pd.DataFrame:
+    """One object column per path the chosen columns read."""
     paths = sorted({part for cands in chosen.values() for c in cands for part in c.split(JOIN)})
     compiled = {p: layouts.compile_path(p) for p in paths}
-    raw = pd.DataFrame(
+    return pd.DataFrame(
         {p: _extract(records, p, compiled[p]) for p in paths},
         index=range(len(records)),
         dtype=object,
     )
-    return raw, layout, chosen
 
 
 def _extract(
@@ -357,16 +407,19 @@ def _optional(
     return values.str.strip().mask(blank(values)).astype("string")
 
 
-def _statements(
+def statements(
     raw: pd.DataFrame,
     chosen: dict[str, list[str]],
     layout: Layout,
     parsed: Parsed,
     report: ImportReport,
+    carry: Carry,
     *,
-    source: str,
     platform: str | None,
 ) -> pd.DataFrame:
+    """The statements of ``raw`` (the rows ``parsed.rows`` of one file, whole or a chunk); empty
+    texts go to ``report.skipped``, ids and time notes to ``carry``."""
+    source = report.source
     text = _column(raw, chosen["text"], layout.placeholders)
     empty = blank(text).to_numpy()
     rows = pd.Series(parsed.rows, index=raw.index)
@@ -390,11 +443,11 @@ def _statements(
     if layout.name == "youtube-comment-downloader" and not chosen["parent_id"]:
         parent = ids.where(ids.str.contains(".", regex=False).fillna(False)).str.split(".").str[0]
         report.mapping["parent_id"] = "cid before '.'"
-    posted, time_notes = parse_times(_column(raw, chosen["posted_at"]))
-    report.notes.extend(time_notes)
+    posted, tally = tally_times(_column(raw, chosen["posted_at"]))
+    carry.times.add(tally)
     out = pd.DataFrame(
         {
-            "statement_id": _statement_ids(source, ids, rows, text, report),
+            "statement_id": _statement_ids(source, ids, rows, text, carry),
             "source": source,
             "source_kind": "comment",
             "platform": _platforms(raw, chosen, layout, platform),
@@ -435,14 +488,17 @@ def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:
 
 
 def _statement_ids(
-    source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, report: ImportReport
+    source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, carry: Carry
 ) -> list[str]:
-    repeated = ids.duplicated() & ids.notna()
+    occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
+    if carry.seen:  # rows with this id in earlier chunks
+        occurrence = occurrence + ids.map(carry.seen).fillna(0).astype("int64")
+    repeated = ids.notna() & occurrence.gt(0).fillna(False).astype(bool)
+    if carry.seen is not None:
+        for key, count in ids.value_counts().items():
+            carry.seen[str(key)] = carry.seen.get(str(key), 0) + int(count)
     if repeated.any():
-        occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
-        report.notes.append(
-            f"{int(repeated.sum())} rows repeat an id already seen; all kept, ids made unique"
-        )
+        carry.repeated += int(repeated.sum())
         ids = ids.where(~repeated, ids + "#" + (occurrence + 1).astype("Int64").astype("string"))
     keys = ids.fillna("row " + rows.astype("string"))
     make = functools.partial(schema.statement_id, source)

@@ -310,38 +310,61 @@ def _first_line_is_object(text: str) -> bool:
 
 def _read_json_lines(text: str, slimmer: Slimmer | None = None) -> Parsed:
     """One record per line; after ``SAMPLE`` records, ``slimmer`` may drop the keys never read."""
-    parsed = Parsed("jsonl", records=[])
-    records, rows, skips = parsed.records, parsed.rows, parsed.skips
-    assert records is not None
-    loads = orjson.loads
-    wrapped: bool | None = None
-    slim: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    lines = JsonLines(slimmer)
     for number, line in enumerate(text.split("\n"), 1):
+        lines.feed(number, line)
+    return lines.parsed
+
+
+class JsonLines:
+    """Reads JSON lines one at a time, so a file can be parsed whole or in chunks alike.
+
+    ``parsed`` collects records, rows and skips; a chunked reader takes them out as it goes
+    (:meth:`take`), and the per-file state (envelope, slimming) carries over.
+    """
+
+    def __init__(self, slimmer: Slimmer | None = None) -> None:
+        self.parsed = Parsed("jsonl", records=[])
+        self.count = 0  # records read so far, over all chunks
+        self._slimmer = slimmer
+        self._wrapped: bool | None = None
+        self._slim: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+    def feed(self, number: int, line: str) -> None:
+        """Read line ``number`` (1-based, counting blank lines)."""
         if not line or line.isspace():
-            continue
+            return
+        parsed = self.parsed
         try:
-            value = loads(line)
+            value = orjson.loads(line)
         except ValueError:
             value = _lenient_loads(line)
             if value is _MALFORMED:
-                skips.append(Skip(number, "malformed JSON", line[:RAW_EXCERPT]))
-                continue
+                parsed.skips.append(Skip(number, "malformed JSON", line[:RAW_EXCERPT]))
+                return
         if not isinstance(value, dict):
-            skips.append(Skip(number, "not an object", line[:RAW_EXCERPT]))
-            continue
-        if wrapped is None:
-            wrapped = _is_wrapped(value)
-            if wrapped and ("source_platform" in value or "item_id" in value):
+            parsed.skips.append(Skip(number, "not an object", line[:RAW_EXCERPT]))
+            return
+        if self._wrapped is None:
+            self._wrapped = _is_wrapped(value)
+            if self._wrapped and ("source_platform" in value or "item_id" in value):
                 parsed.wrapper = "zeeschuimer"
-        if wrapped:
+        if self._wrapped:
             value = _unwrap(value)
-        if slim is not None:
-            value = slim(value)
-        records.append(value)
-        rows.append(number)
-        if slimmer is not None and len(records) == SAMPLE:
-            slim = slimmer(records)
-    return parsed
+        if self._slim is not None:
+            value = self._slim(value)
+        assert parsed.records is not None
+        parsed.records.append(value)
+        parsed.rows.append(number)
+        self.count += 1
+        if self._slimmer is not None and self.count == SAMPLE:
+            self._slim = self._slimmer(parsed.records)
+
+    def take(self) -> Parsed:
+        """The records, rows and skips read since the last call; the state stays."""
+        taken = self.parsed
+        self.parsed = Parsed("jsonl", records=[], wrapper=taken.wrapper)
+        return taken
 
 
 _MALFORMED = object()

@@ -9,6 +9,7 @@ A value that is none of these becomes NA and is counted in a note; the row itsel
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -26,19 +27,49 @@ _MS = 1e11  # above this an epoch value is in milliseconds (year 5138 in seconds
 _US = 1e14
 
 
+@dataclass
+class TimeTally:
+    """What :func:`parse_times` could not read or had to guess, summable over the chunks of a file."""
+
+    failed: int = 0
+    example: str | None = None  # the first value that could not be read
+    naive: int = 0  # values read without a time zone (taken as UTC)
+
+    def add(self, other: TimeTally) -> None:
+        self.failed += other.failed
+        self.example = self.example if self.example is not None else other.example
+        self.naive += other.naive
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.failed:
+            notes.append(
+                f"{self.failed} posting times could not be read (e.g. {self.example!r}); left empty"
+            )
+        if self.naive:
+            notes.append(f"{self.naive} posting times had no time zone; read as UTC")
+        return notes
+
+
 def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
     """Parse a column of posting times; return UTC timestamps (NaT where unreadable) and notes."""
+    parsed, tally = tally_times(values)
+    return parsed, tally.notes()
+
+
+def tally_times(values: pd.Series) -> tuple[pd.Series, TimeTally]:
+    """:func:`parse_times` with counts instead of notes; every value is read on its own, so a
+    file parsed in chunks gets the same times and, summed, the same tally."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return _in_range(values.dt.tz_convert("UTC")), []
+        return _in_range(values.dt.tz_convert("UTC")), TimeTally()
     if pd.api.types.is_datetime64_dtype(values.dtype):
         naive = int(values.notna().sum())
-        note = [f"{naive} posting times had no time zone; read as UTC"] if naive else []
-        return _in_range(values.dt.tz_localize("UTC")), note
+        return _in_range(values.dt.tz_localize("UTC")), TimeTally(naive=naive)
     text = as_text(values).str.strip()
     present = text.notna() & text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype=UTC_DTYPE)
     if not present.any():
-        return out, []
+        return out, TimeTally()
     rest = present.copy()
     zoned_by_format = pd.Series(False, index=values.index)
     for parse in (_iso, _epoch, _twitter, _anything):  # the commonest format first
@@ -49,7 +80,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, list[str]]:
         if parse in (_epoch, _twitter):  # these always carry (or imply) UTC
             zoned_by_format.loc[parsed.index[parsed.notna()]] = True
         rest &= out.isna()
-    return out, _notes(text, present, out, guessed=present & out.notna() & ~zoned_by_format)
+    return out, _tally(text, present, out, guessed=present & out.notna() & ~zoned_by_format)
 
 
 def _in_range(parsed: pd.Series) -> pd.Series:
@@ -86,22 +117,29 @@ def _anything(text: pd.Series) -> pd.Series:
         try:
             parsed = pd.to_datetime(text, format="mixed", utc=True, errors="coerce")
         except (ValueError, TypeError, OverflowError):
-            parsed = pd.Series(pd.NaT, index=text.index)
+            # one value sank the column: read each alone, so no value depends on its neighbours
+            parsed = pd.Series([_one(v) for v in text], index=text.index, dtype=UTC_DTYPE)
     return _in_range(parsed)
 
 
-def _notes(text: pd.Series, present: pd.Series, out: pd.Series, *, guessed: pd.Series) -> list[str]:
-    notes = []
+def _one(value: str) -> pd.Timestamp | None:
+    try:
+        stamp = pd.to_datetime(value, format="mixed", utc=True, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return (
+        None
+        if pd.isna(stamp)
+        or not pd.Timestamp.min.tz_localize("UTC") <= stamp <= pd.Timestamp.max.tz_localize("UTC")
+        else stamp
+    )
+
+
+def _tally(text: pd.Series, present: pd.Series, out: pd.Series, *, guessed: pd.Series) -> TimeTally:
     failed = present & out.isna()
-    if failed.any():
-        example = text[failed].iloc[0][:40]
-        notes.append(
-            f"{int(failed.sum())} posting times could not be read (e.g. {example!r}); left empty"
-        )
+    example = str(text[failed].iloc[0])[:40] if failed.any() else None
     guessed_text = text[guessed]
     suffix_zone = guessed_text.str.endswith(("Z", "z", "UTC", "GMT")).astype(bool)
     offset = guessed_text[~suffix_zone].str.slice(-6).str.contains(_HAS_ZONE, regex=True)
     naive = int((~offset.astype(bool)).sum())
-    if naive:
-        notes.append(f"{naive} posting times had no time zone; read as UTC")
-    return notes
+    return TimeTally(failed=int(failed.sum()), example=example, naive=naive)
