@@ -57,14 +57,15 @@ class BarProgress:
     def __call__(self, stage: str, done: int, total: int, skipped: int) -> None:
         if not self.enabled:
             return
+        known = total if total > 0 else None  # 0: a streamed input, its size not known yet
         bar = self.bars.get(stage)
         if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="row", file=sys.stderr)
-        bar.total = total
+            bar = self.bars[stage] = tqdm(total=known, desc=stage, unit="row", file=sys.stderr)
+        bar.total = known
         bar.n = done
         bar.set_postfix(skipped=skipped, refresh=False)
         bar.refresh()
-        if done >= total:
+        if known is not None and done >= known:
             bar.close()
 
 

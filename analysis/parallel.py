@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
 from analysis import schema
 from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
-from analysis.pipeline import Analysis, Failure, Input, load, run_manifest, score
+from analysis.pipeline import Analysis, Failure, Input, load_stream, run_manifest, score
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer
@@ -231,49 +232,61 @@ def pool(scoring: Scoring, workers: int) -> Iterator[Executor]:
         yield executor
 
 
-@dataclass
+RowsOf = Callable[[list[int]], pd.DataFrame]  # global positions -> those rows, indexed so
+
+
 class Scored:
-    """A table being scored: its partitions as a stream, then the phase-2 fixes."""
+    """Partitions being scored: a stream of scored partitions, then the phase-2 fixes."""
 
-    partitions: Iterator[pd.DataFrame]
-    fixes: Callable[[], pd.DataFrame]
+    def __init__(
+        self,
+        parts: Iterable[pd.DataFrame],
+        executor: Executor,
+        *,
+        window: int = 4,
+        progress: Progress = silent,
+    ) -> None:
+        self.executor, self.window, self.progress = executor, window, progress
+        self.links: list[pd.DataFrame] = []  # the reply columns of every partition
+        self.named: list[bool] = []
+        self.partitions = self._stream(parts)
 
-
-def score_table(
-    table: pd.DataFrame,
-    executor: Executor,
-    *,
-    partition_rows: int = PARTITION_ROWS,
-    window: int = 4,
-    progress: Progress = silent,
-) -> Scored:
-    """Phase 1 as a stream of scored partitions (in order); ``fixes()`` after it is consumed."""
-    starts = list(range(0, len(table), partition_rows))
-    sizes = [min(partition_rows, len(table) - s) for s in starts]
-    named: list[bool] = []
-
-    def stream() -> Iterator[pd.DataFrame]:
-        tasks = (
-            executor.submit(_partition_task, table.iloc[s : s + partition_rows]) for s in starts
-        )
+    def _stream(self, parts: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        """Scored partitions in order, ``window`` of them in flight."""
+        tasks = (self.executor.submit(_partition_task, self._linked(p)) for p in parts)
         done = 0
-        for scored, flags in ordered(tasks, window):
-            named.extend(flags)
+        for scored, flags in ordered(tasks, self.window):
+            self.named.extend(flags)
             done += len(scored)
-            progress(_STAGE, done, len(table), 0)
+            self.progress(_STAGE, done, 0, 0)  # total unknown while the inputs stream
             yield scored
+        self.progress(_STAGE, done, done, 0)
 
-    def fixes() -> pd.DataFrame:
-        links = table[[c for c in LINKS if c in table.columns]]
-        groups = thread_groups(links, named, sizes)
-        tasks = (
-            executor.submit(_threads_task, table.iloc[g.rows].set_axis(g.rows), g.keep)
-            for g in groups
-        )
-        found = list(ordered(tasks, window))
+    def _linked(self, part: pd.DataFrame) -> pd.DataFrame:
+        self.links.append(part[[c for c in LINKS if c in part.columns]].reset_index(drop=True))
+        return part
+
+    def fixes(self, rows_of: RowsOf) -> pd.DataFrame:
+        """Phase 2, once the stream is consumed; ``rows_of`` gives the rows a group needs."""
+        if not self.links:
+            return pd.DataFrame(columns=["statement_id", *STANCE])
+        links = pd.concat(self.links, ignore_index=True)
+        groups = thread_groups(links, self.named, [len(x) for x in self.links])
+        tasks = (self.executor.submit(_threads_task, rows_of(g.rows), g.keep) for g in groups)
+        found = list(ordered(tasks, self.window))
         return pd.concat(found) if found else pd.DataFrame(columns=["statement_id", *STANCE])
 
-    return Scored(stream(), fixes)
+
+def partitions(table: pd.DataFrame, rows: int = PARTITION_ROWS) -> Iterator[pd.DataFrame]:
+    """``table`` cut into slices of ``rows``."""
+    for start in range(0, len(table), rows):
+        yield table.iloc[start : start + rows]
+
+
+def recut(chunks: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]:
+    """Chunks of any size as partitions of ``rows`` (the last of each input may be shorter)."""
+    for chunk in chunks:
+        yield from partitions(chunk, rows)
 
 
 def apply_fixes(table: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
@@ -303,13 +316,16 @@ def analyze(
 ) -> Analysis:
     """:func:`analysis.pipeline.analyze` on ``workers`` processes; the same table."""
     with pool(scoring, workers) as executor:
-        table, reports, failures = load(inputs, progress=progress, **load_options)
-        run = score_table(table, executor, partition_rows=partition_rows, progress=progress)
+        stream = load_stream(inputs, chunk_rows=partition_rows, progress=progress, **load_options)
+        run = Scored(recut(stream.chunks, partition_rows), executor, progress=progress)
         parts = list(run.partitions)
-        fixes = run.fixes()
-    scored = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
-    manifest = scoring.manifest(reports, failures, load_options.get("include_partial", False))
-    return Analysis(apply_fixes(scored, fixes), reports, failures, manifest)
+        scored = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
+        del parts
+        fixes = run.fixes(lambda rows: scored.iloc[rows].set_axis(rows))
+    manifest = scoring.manifest(
+        stream.reports, stream.failures, load_options.get("include_partial", False)
+    )
+    return Analysis(apply_fixes(scored, fixes), stream.reports, stream.failures, manifest)
 
 
 def analyze_into(
@@ -322,26 +338,48 @@ def analyze_into(
     progress: Progress = silent,
     **load_options: Any,
 ) -> tuple[RunSummary, Analysis]:
-    """Load, score on ``workers`` processes and append to ``project``, a partition at a time.
+    """Read, score on ``workers`` processes and append to ``project``, a partition at a time.
 
-    One transaction, as :meth:`Project.append`. Returns the run summary and the run's reports,
+    Memory holds a few partitions and the reply columns, never the whole import. One
+    transaction, as :meth:`Project.append`. Returns the run summary and the run's reports,
     failures and manifest (``statements`` is empty: they are in the project).
     """
+    hashes = content_hashes(inputs)
+    repeat = project.imported(hashes)  # imported before: not read again, reported as such
+    fresh = [i for i in inputs if not (isinstance(i, str | Path) and Path(i).name in repeat)]
     with pool(scoring, workers) as executor:
-        table, reports, failures = load(inputs, progress=progress, **load_options)
-        manifest = scoring.manifest(reports, failures, load_options.get("include_partial", False))
-        run = score_table(table, executor, partition_rows=partition_rows, progress=progress)
-        first = ~table["statement_id"].duplicated().to_numpy()  # the project keeps these rows
+        stream = load_stream(fresh, chunk_rows=partition_rows, progress=progress, **load_options)
+        run = Scored(recut(stream.chunks, partition_rows), executor, progress=progress)
+
+        def manifest() -> dict[str, Any]:
+            partial = load_options.get("include_partial", False)
+            return scoring.manifest(stream.reports, stream.failures, partial)
 
         def fixes() -> pd.DataFrame:
-            found = run.fixes()
+            links = pd.concat(run.links, ignore_index=True) if run.links else None
+            found = run.fixes(lambda rows: _stored_rows(project, links, rows))
+            if links is None or found.empty:
+                return found
+            first = ~links["statement_id"].duplicated().to_numpy()  # the rows a project keeps
             keep: pd.DataFrame = found[first[found.index.to_numpy()]]
             return keep
 
         summary = project.append(
-            run.partitions, reports, manifest, content_hashes=content_hashes(inputs), updates=fixes
+            run.partitions,
+            stream.reports,
+            manifest,
+            content_hashes=hashes,
+            updates=fixes,
         )
-    return summary, Analysis(schema.empty(), reports, failures, manifest)
+    return summary, Analysis(schema.empty(), stream.reports, stream.failures, manifest())
+
+
+def _stored_rows(project: Project, links: pd.DataFrame | None, rows: list[int]) -> pd.DataFrame:
+    """Rows at global positions, read back from the project (within the import transaction)."""
+    assert links is not None, "phase 2 asked for rows of an empty import"
+    ids = links["statement_id"].iloc[rows].astype(str).tolist()
+    found = project.current_by_id(ids).set_index("statement_id", drop=False)
+    return found.loc[ids].set_axis(rows)
 
 
 def _empty(scoring: Scoring) -> pd.DataFrame:
@@ -353,8 +391,9 @@ __all__ = [
     "Scoring",
     "analyze",
     "analyze_into",
+    "Scored",
     "apply_fixes",
+    "partitions",
     "pool",
-    "score_table",
     "thread_groups",
 ]

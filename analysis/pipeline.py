@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +38,7 @@ from analysis.stance import VERSIONS as STANCE_VERSIONS
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data"
 OUTPUT_FORMATS = (".parquet", ".csv", ".jsonl")
+CHUNK_ROWS = 50_000  # statements per chunk of a streamed input
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,54 @@ def load(
     progress("read", len(inputs), len(inputs), len(failures))
     table = schema.conform(pd.concat(frames, ignore_index=True)) if frames else schema.empty()
     return table, reports, failures
+
+
+@dataclass
+class Stream:
+    """Inputs read a chunk at a time; ``reports`` and ``failures`` are complete once consumed."""
+
+    chunks: Iterator[pd.DataFrame]
+    reports: list[ImportReport] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def load_stream(
+    inputs: Sequence[Input],
+    *,
+    mapping: ColumnMapping | None = None,
+    platform: str | None = None,
+    include_partial: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Progress = silent,
+) -> Stream:
+    """:func:`load` as a stream of statement chunks: big comment files are never whole in memory.
+
+    Concatenated, the chunks are :func:`load`'s table. An input that cannot be read becomes a
+    failure as in :func:`load`; one that fails after some of its rows were handed on stops the
+    run with an error instead, as its rows cannot be taken back.
+    """
+    kinds = ("statement", "partial") if include_partial else ("statement",)
+    stream = Stream(iter(()))
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        for done, item in enumerate(inputs):
+            progress("read", done, len(inputs), len(stream.failures))
+            name, given = _name(item), 0
+            try:
+                parts, report = _open_one(item, mapping, platform, kinds, chunk_rows)
+                for part in parts:
+                    given += len(part)
+                    yield schema.conform(part)
+            except ReactionLensError as exc:
+                if given:
+                    raise type(exc)(f"{exc} (after {given} of its statements)") from exc
+                stream.failures.append(Failure(name, str(exc)))
+                continue
+            stream.reports.append(report)
+        progress("read", len(inputs), len(inputs), len(stream.failures))
+
+    stream.chunks = chunks()
+    return stream
 
 
 def score(
@@ -295,6 +344,28 @@ def _load_one(
     if input_kind(source) == "article":
         return quote_statements(load_article(source), kinds=kinds)
     return read_comments(source, mapping=mapping, platform=platform)
+
+
+def _open_one(
+    item: Input,
+    mapping: ColumnMapping | None,
+    platform: str | None,
+    kinds: tuple[str, ...],
+    chunk_rows: int,
+) -> tuple[Iterator[pd.DataFrame], ImportReport]:
+    """Chunks of a comment file read as it streams; any other input whole, as one chunk."""
+    if isinstance(item, str | Path) and input_kind(str(item)) != "article":
+        return read_comments_chunks(item, mapping=mapping, platform=platform, chunk_rows=chunk_rows)
+    frame, report = _load_one(item, mapping=mapping, platform=platform, kinds=kinds)
+    return iter([frame]), report
+
+
+def read_comments_chunks(
+    path: str | Path, *, mapping: ColumnMapping | None, platform: str | None, chunk_rows: int
+) -> tuple[Iterator[pd.DataFrame], ImportReport]:
+    # TEMPORARY until analysis.ingest streams: the whole file, handed on in slices
+    frame, report = read_comments(path, mapping=mapping, platform=platform)
+    return (frame.iloc[i : i + chunk_rows] for i in range(0, len(frame), chunk_rows)), report
 
 
 def _name(item: Input) -> str:

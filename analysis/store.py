@@ -88,32 +88,34 @@ class Project:
         self,
         frame: pd.DataFrame | Iterable[pd.DataFrame],
         reports: Sequence[ImportReport],
-        manifest: Mapping[str, Any],
+        manifest: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
         *,
         content_hashes: Mapping[str, str],
         updates: Callable[[], pd.DataFrame] | None = None,
     ) -> RunSummary:
         """Add one analysed import as a new run, in one transaction.
 
+        ``reports`` and ``manifest`` are read once every partition is stored, so a reader that
+        streams its inputs may still be filling them while the partitions arrive.
+
         Args:
             frame: scored statement table (exact schema columns), or its partitions in order
                 (an engine streaming a big import: only one partition is in memory at a time).
             reports: the import report of every source in ``frame``.
-            manifest: the run manifest (``pipeline.manifest``); its ``target`` is stored too.
+            manifest: the run manifest (``pipeline.manifest``), or a function that returns it;
+                its ``target`` is stored too.
             content_hashes: source name -> sha256 of its bytes (:func:`content_hash`); a source
                 whose hash is already stored is left out, so importing a file twice adds nothing.
+            updates: called once every partition is stored; returns ``statement_id`` and some
+                schema columns to overwrite on this run's rows (an engine's late corrections,
+                such as replies whose thread crossed partitions), inside the same transaction.
         """
         self._writable()
-        known = self._known_hashes()
-        repeat = sorted({s for s, h in content_hashes.items() if (s, h) in known})
-        fresh = [r for r in reports if r.source not in repeat]
+        repeat = sorted(self.imported(content_hashes))
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame
         added = offered = 0
         with self._transaction():
-            run_id = self._new_run("import", manifest)
-            self._fail_after("run")
-            self._insert_sources(run_id, fresh, content_hashes)
-            self._fail_after("sources")
+            run_id = self._next_run_id()
             for part in parts:
                 table = schema.conform(part)
                 table = table[~table["source"].isin(repeat)] if repeat else table
@@ -122,6 +124,11 @@ class Project:
             self._fail_after("statements")
             if updates is not None:
                 self._update_rows(run_id, updates())
+            self._insert_run(run_id, "import", manifest() if callable(manifest) else manifest)
+            self._fail_after("run")
+            fresh = [r for r in reports if r.source not in repeat]
+            self._insert_sources(run_id, fresh, content_hashes)
+            self._fail_after("sources")
             skipped = self._insert_skipped(run_id, fresh)
             self._fail_after("skipped")
             _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [added, run_id])
@@ -134,6 +141,21 @@ class Project:
             tuple(repeat),
             skipped,
         )
+
+    def imported(self, content_hashes: Mapping[str, str]) -> set[str]:
+        """The sources (name -> sha256) whose very bytes the project imported before."""
+        known = self._known_hashes()
+        return {s for s, h in content_hashes.items() if (s, h) in known}
+
+    def current_by_id(self, statement_ids: Sequence[str]) -> pd.DataFrame:
+        """The current statements with these ids, as a schema table (any order)."""
+        ids = pa.table({"statement_id": pa.array(list(statement_ids), pa.string())})
+        with _registered(self.con, "wanted_ids", ids):
+            raw = self.con.execute(
+                f"SELECT {_column_list()} FROM statements SEMI JOIN wanted_ids "
+                "USING (statement_id) WHERE current"
+            ).df()
+        return schema.validate(raw)
 
     def rescore_stance(
         self, target: Any, *, manifest: Mapping[str, Any] | None = None, progress: Progress = silent
@@ -320,14 +342,20 @@ class Project:
         _sql(self.con, "COMMIT")
 
     def _new_run(self, kind: str, manifest: Mapping[str, Any]) -> int:
+        run_id = self._next_run_id()
+        self._insert_run(run_id, kind, manifest)
+        return run_id
+
+    def _next_run_id(self) -> int:
         row = _first(self.con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
-        run_id = int(row[0]) if row else 1
+        return int(row[0]) if row else 1
+
+    def _insert_run(self, run_id: int, kind: str, manifest: Mapping[str, Any]) -> None:
         target = json.dumps(manifest.get("target"), ensure_ascii=False)
         body = json.dumps(dict(manifest), ensure_ascii=False, default=str)
         _sql(
             self.con, "INSERT INTO runs VALUES (?, ?, now(), ?, ?, 0)", [run_id, kind, target, body]
         )
-        return run_id
 
     def _known_hashes(self) -> set[tuple[str, str]]:
         rows = _sql(self.con, "SELECT source, sha256 FROM sources")

@@ -61,9 +61,9 @@ def test_replies_across_partitions_are_read_in_their_thread(
 ) -> None:
     table, _, _ = pipeline.load([threads])
     with parallel.pool(parallel.Scoring(TARGET), 1) as executor:
-        run = parallel.score_table(table, executor, partition_rows=7)
+        run = parallel.Scored(parallel.partitions(table, 7), executor)
         first = pd.concat(list(run.partitions), ignore_index=True)
-        fixes = run.fixes()
+        fixes = run.fixes(lambda rows: table.iloc[rows].set_axis(rows))
     # the first reading of the replies missed their parents; the fixes give the one-pass reading
     assert len(fixes) > 100
     expected = one_pass.statements.loc[fixes.index, parallel.STANCE]

@@ -112,3 +112,33 @@ def test_analyze_reports_an_oversized_uploaded_article() -> None:
     upload = pipeline.Upload("huge.html", b"<p>" + b"x" * (MAX_ARTICLE_BYTES + 1) + b"</p>")
     run = pipeline.analyze([upload], target=None)
     assert run.failures and "cap" in run.failures[0].error
+
+
+def test_load_stream_chunks_make_up_the_loaded_table(tmp_path: Path) -> None:
+    inputs = [*pipeline.sample_inputs(), tmp_path / "missing.csv"]
+    table, reports, failures = pipeline.load(inputs)
+    stream = pipeline.load_stream(inputs, chunk_rows=40)
+    chunks = list(stream.chunks)
+    assert max(len(c) for c in chunks) == 40 and len(chunks) > len(table) // 40
+    pd.testing.assert_frame_equal(schema.conform(pd.concat(chunks, ignore_index=True)), table)
+    assert [r.to_dict() for r in stream.reports] == [r.to_dict() for r in reports]
+    assert stream.failures == failures and len(failures) == 1
+
+
+def test_load_stream_stops_when_an_input_fails_after_handing_on_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comments = tmp_path / "c.csv"
+    comments.write_text("id,text\n1,first\n2,second\n3,third\n", encoding="utf-8")
+
+    def failing(path: Path, **options: object) -> tuple[object, object]:
+        def chunks() -> object:
+            yield schema.from_records([schema.Statement("s1", "c.csv", "comment", "first")])
+            raise InputError("c.csv: the file grew past the size cap while it was read")
+
+        return chunks(), None
+
+    monkeypatch.setattr(pipeline, "read_comments_chunks", failing)
+    stream = pipeline.load_stream([comments])
+    with pytest.raises(InputError, match="size cap.*after 1 of its statements"):
+        list(stream.chunks)
