@@ -6,12 +6,17 @@ comments (~100 characters, with repeats as in real exports) and on long statemen
 checks that every score is identical; prints wall and CPU ratios against the naive apply. Each
 timed run of ours uses its own analyser, built before the clock starts, so token caches start cold.
 
+Then the evidence column's per-row CPU cost on the 1M-comment benchmark's comments, against
+naive vaderSentiment and against the column as it was before issue 7 (``evidence_before``).
+
     .venv/bin/python benchmarks/bench_sentiment.py [--short 20000] [--long 120] [--scale 200000]
+    .venv/bin/python benchmarks/bench_sentiment.py --only-evidence [--evidence 20000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -19,6 +24,7 @@ import time
 from collections.abc import Callable
 
 import pandas as pd
+from bench_scale import comment as scale_comment  # the 1M-comment benchmark's own generator
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.schema import Statement, from_records
@@ -210,12 +216,81 @@ def explanation_cost(texts: list[str]) -> None:
     )
 
 
+def evidence_before(analyzer: SentimentAnalyzer, text: str) -> str:
+    """Reference: the column as it was before issue 7 (every sentence re-scored, std-lib json).
+
+    ``explain`` is the traced pass plus one VADER pass per sentence; it builds dataclasses where
+    the old column path wrote JSON from the trace, so it costs somewhat more than that path did.
+    """
+    return json.dumps(analyzer.explain(text).to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def evidence_cost(n: int, repeats: int = 3) -> None:
+    """Per-row CPU cost of the evidence column on bench_scale's comments (1-6 sentences).
+
+    Texts are made distinct so dedupe does not help; each figure is the least CPU time over
+    ``repeats`` interleaved runs (robust to other jobs on a shared machine), after one warm-up
+    run that fills the token caches (a million-row import is warm after its first rows).
+    """
+    rng = random.Random(20261125)
+    texts = [f"{scale_comment(rng)} #{k}" for k in range(n)]
+    sia = SentimentIntensityAnalyzer()
+    analyzer = SentimentAnalyzer()
+    frame = from_records(
+        Statement(f"c{k}", "bench", "comment", text=t) for k, t in enumerate(texts)
+    )
+    naive_n = min(n, 5_000)  # vaderSentiment is slow; its per-row cost does not depend on n
+    runs: list[tuple[str, int, Callable[[], object]]] = [
+        (
+            "naive vaderSentiment",
+            naive_n,
+            lambda: [sia.polarity_scores(t) for t in texts[:naive_n]],
+        ),
+        ("ours, scores only", n, lambda: add_sentiment(frame, analyzer=analyzer, explain=False)),
+        ("ours, scores + evidence column", n, lambda: add_sentiment(frame, analyzer=analyzer)),
+        (
+            "before: explain() + json per row",
+            n,
+            lambda: [evidence_before(analyzer, t) for t in texts],
+        ),
+    ]
+    add_sentiment(frame, analyzer=analyzer)  # warm-up
+    best = {label: float("inf") for label, _, _ in runs}
+    for _ in range(repeats):
+        for label, rows, run in runs:
+            best[label] = min(best[label], best_of(1, run) / rows)
+    print(
+        f"\nevidence: {n:,} distinct bench_scale comments, mean "
+        f"{sum(map(len, texts)) / n:.0f} chars; CPU us/row, least of {repeats} "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
+    naive = best["naive vaderSentiment"]
+    for label, _, _ in runs:
+        print(f"  {label:<34} {best[label] * 1e6:8.1f}   {naive / best[label]:6.2f}x vs naive")
+    after, before = best["ours, scores + evidence column"], best["before: explain() + json per row"]
+    plain = best["ours, scores only"]
+    print(
+        f"  evidence column: {before / after:.2f}x cheaper than before; {after / plain:.2f}x scores only"
+    )
+    out = add_sentiment(frame, analyzer=analyzer)
+    assert out["sentiment_compound"].tolist()[:naive_n] == [
+        sia.polarity_scores(t)["compound"] for t in texts[:naive_n]
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", type=int, default=20_000)
     parser.add_argument("--long", type=int, default=120)
     parser.add_argument("--scale", type=int, default=200_000)
+    parser.add_argument(
+        "--evidence", type=int, default=20_000, help="comments for the evidence cost"
+    )
+    parser.add_argument("--only-evidence", action="store_true", help="run the evidence cost only")
     args = parser.parse_args()
+    if args.only_evidence:
+        evidence_cost(args.evidence)
+        return
     cores = os.cpu_count() or 1
     print(f"{cores} cores; ratios are against the naive Series.apply in this run")
     bench("short comments", short_comments(args.short), cores)
@@ -224,6 +299,7 @@ def main() -> None:
         scaling(args.scale, cores)
     linearity()
     explanation_cost(short_comments(args.short))
+    evidence_cost(args.evidence)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import aggregate, schema
+from analysis.sentiment import SentimentAnalyzer
 
 
 def _row(n: int, role: str, sentiment: float | None, stance: str | None, **extra: Any) -> dict:
@@ -272,6 +273,17 @@ def test_top_evidence_stance_weights() -> None:
 )
 def test_sentiment_terms_parses_tolerantly(raw: str | None, expected: list) -> None:
     assert aggregate.sentiment_terms(raw) == expected
+
+
+def test_sentiment_terms_reads_the_sentiment_stage_output() -> None:
+    # the column's word rows are [word, valence, at, lexicon, rules?, override?]
+    analyzer = SentimentAnalyzer(lexicon_override={"raid": -2.1})
+    _, raw = analyzer.evidence("The RAID was not helpful but the officers were kind")
+    assert aggregate.sentiment_terms(raw) == [
+        ("raid", pytest.approx((-2.1 - 0.733) * 0.5)),  # override, ALL CAPS, before "but"
+        ("helpful", pytest.approx(1.8 * -0.74 * 0.5)),  # negated, before "but"
+        ("kind", pytest.approx(2.4 * 1.5)),  # after "but"
+    ]
 
 
 def test_evidence_spans_keep_offsets() -> None:

@@ -225,7 +225,7 @@ def test_evidence_lists_sentences_for_long_texts_only(
     assert ("sentences" in data) == listed
     full = analyzer.explain(text)
     assert scores == (full.neg, full.neu, full.pos, full.compound)
-    assert data["words"] == full.to_dict()["words"]
+    assert data["words"] == [w.to_row() for w in full.words]
     if listed:
         assert data["sentences"] == [s.to_dict() for s in full.sentences]
 
@@ -235,20 +235,23 @@ def test_evidence_json_keeps_non_ascii_and_rounds_changed_valences(
 ) -> None:
     _, evidence = analyzer.evidence("Café staff were not friendly 😡")
     assert "😡" in evidence and "\\u" not in evidence
-    words = {w["word"]: w for w in json.loads(evidence)["words"]}
-    assert words["friendly"] == {
-        "word": "friendly",
-        "at": 4,
-        "lexicon": 2.2,
-        "valence": -1.628,  # 2.2 x -0.74 = -1.6280000000000001, shown to 4 places
-        "rules": ["negated by 'not' x-0.74"],
-    }
+    # [word, valence, at, lexicon, rules]: 2.2 x -0.74 = -1.6280000000000001, shown to 4 places
+    assert json.loads(evidence)["words"] == [
+        ["friendly", -1.628, 4, 2.2, ["negated by 'not' x-0.74"]]
+    ]
 
 
 def test_explain_json_is_compact(analyzer: SentimentAnalyzer) -> None:
     data = json.loads(analyzer.explain("A calm and good day").to_json())
     assert set(data) == {"words"}
-    assert data["words"][0] == {"word": "calm", "at": 1, "lexicon": 1.3, "valence": 1.3}
+    assert data["words"] == [["calm", 1.3, 1, 1.3], ["good", 1.9, 3, 1.9]]
+    explanation = analyzer.explain("A calm and good day")
+    assert explanation.words[0].to_dict() == {
+        "word": "calm",
+        "at": 1,
+        "lexicon": 1.3,
+        "valence": 1.3,
+    }
 
 
 @pytest.mark.parametrize(
@@ -325,14 +328,19 @@ def test_override_applied_to_score_and_explanation(vader: SentimentIntensityAnal
     defund = _word(explanation, "defund")
     assert (defund.lexicon, defund.override) == (-2.0, True)
     assert (_word(explanation, "good").lexicon, _word(explanation, "good").override) == (0.5, True)
-    words = {w["word"]: w for w in json.loads(explanation.to_json())["words"]}
-    assert {k for k, w in words.items() if w.get("override")} == {"defund", "sanctuary", "good"}
-    assert "override" not in words["want"]
+    rows = json.loads(explanation.to_json())["words"]
+    assert rows == [
+        ["want", 0.3, 1, 0.3],  # VADER's own value: no override flag
+        ["defund", -2.0, 3, -2.0, [], True],  # [] = no rule changed it, True = override
+        ["sanctuary", 1.5, 5, 1.5, [], True],
+        ["good", 0.5, 7, 0.5, [], True],
+    ]
 
 
 def test_override_recorded_in_manifest() -> None:
     manifest = SentimentAnalyzer(lexicon_override=OVERRIDE).manifest()
     assert manifest["model"] == VADER_VERSION
+    assert manifest["evidence"] == {"format": "sentiment_evidence.v2", "sentences_min_chars": 1000}
     recorded = manifest["lexicon_override"]
     assert isinstance(recorded, dict)
     assert recorded["size"] == 3
@@ -402,7 +410,7 @@ def test_add_sentiment_fills_columns_without_mutating(analyzer: SentimentAnalyze
         analyzer.polarity_scores(t)["compound"] for t in frame["text"]
     ]
     evidence = [json.loads(e) for e in out["sentiment_evidence"]]
-    assert [w["word"] for w in evidence[1]["words"]] == ["disgrace"]
+    assert [w[0] for w in evidence[1]["words"]] == ["disgrace"]
     assert calls[-1] == ("sentiment", 3, 3, 0)
 
 

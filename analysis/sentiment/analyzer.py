@@ -38,6 +38,8 @@ from analysis.sentiment.vader_fast import ZERO, FastVader, Scores, Trace
 
 VADER_VERSION = "vaderSentiment==3.3.2"
 LEXICON_NAME = "vader_lexicon.txt+emoji_utf8_lexicon.txt (vaderSentiment 3.3.2)"
+#: ``sentiment_evidence`` layout (see analysis.sentiment.explain); v2: word rows are lists.
+EVIDENCE_FORMAT = "sentiment_evidence.v2"
 #: Below this many characters of distinct text a pool costs more to start than it saves.
 PARALLEL_MIN_CHARS = 4_000_000
 #: From this length on the evidence column also holds per-sentence compounds (article statements,
@@ -272,6 +274,10 @@ class SentimentAnalyzer:
             "lexicon": LEXICON_NAME,
             "lexicon_size": self._base_size,
             "thresholds": {"positive": self.positive, "negative": self.negative},
+            "evidence": {
+                "format": EVIDENCE_FORMAT,
+                "sentences_min_chars": self.sentences_min_chars,
+            },
             "lexicon_override": {
                 "size": len(override),
                 "sha256": hashlib.sha256(blob).hexdigest(),

@@ -2,11 +2,12 @@
 
 Built from the :class:`~analysis.sentiment.vader_fast.Trace` of the very pass that computed the
 score, so the explanation cannot disagree with the number. ``to_json`` is what goes into the
-``sentiment_evidence`` column: compact, keys omitted when empty::
+``sentiment_evidence`` column (format ``sentiment_evidence.v2``): compact, keys omitted when
+empty, one row per lexicon word scored::
 
-    {"words": [{"word": "fear", "at": 4, "lexicon": -2.2, "valence": -2.2,
-                "rules": ["negated by 'not' x-0.74", "'but' shift x1.5"],   # if any
-                "override": true}],                                          # project lexicon
+    {"words": [["fear", -2.2, 4, -2.2],                # [word, valence, at, lexicon]
+               ["support", -1.258, 6, 1.7, ["negated by 'never' x-0.74"]],
+               ["raid", -2.1, 9, -2.1, [], true]],     # + [rules] if any, + true: override
      "reason": "missing text (None)",                  # input not scored as given
      "but_at": 3,                                      # token index of the first "but"
      "caps_emphasis": true,                            # ALL-CAPS words got +/-0.733
@@ -14,7 +15,12 @@ score, so the explanation cannot disagree with the number. ``to_json`` is what g
      "emoji": [["\U0001f601", "beaming face with smiling eyes"]],
      "sentences": [{"start": 0, "end": 31, "compound": 0.44}]}   # see below
 
-``at`` counts whitespace tokens; ``valence`` is rounded to 4 places when rules changed it.
+A word row is a list, not an object: a million rows would otherwise repeat four keys per
+word (twice the bytes, and 2x slower to write). ``valence`` (the word's contribution to the
+sum, after every rule) comes second so readers of ``[term, value]`` pairs
+(:func:`analysis.aggregate.sentiment_terms`) need nothing else; ``at`` counts whitespace tokens;
+``valence`` is rounded to 4 places when rules changed it. v1 (before issue 7) held objects
+``{"word", "at", "lexicon", "valence", "rules"?, "override"?}``.
 "sentences" (character spans into the text and each sentence's own compound, > 1 sentence) is
 always in :meth:`SentimentAnalyzer.explain`, but in the column only for texts of at least
 ``sentences_min_chars`` characters: it costs a second VADER pass per sentence and does not
@@ -23,7 +29,7 @@ explain the text's score, which VADER computes over the whole text.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -60,7 +66,18 @@ class WordEvidence(NamedTuple):
     rules: tuple[str, ...] = ()
     override: bool = False  # the value came from the project's lexicon override
 
+    def to_row(self) -> list[Any]:
+        """The column's ``[word, valence, at, lexicon, rules?, override?]``."""
+        valence = _r(self.valence) if self.rules else self.valence
+        row: list[Any] = [self.word, valence, self.at, self.lexicon]
+        if self.rules or self.override:
+            row.append(list(self.rules))
+        if self.override:
+            row.append(True)
+        return row
+
     def to_dict(self) -> dict[str, Any]:
+        """The same with names, for people and for code that prefers keys."""
         out: dict[str, Any] = {
             "word": self.word,
             "at": self.at,
@@ -106,7 +123,7 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         """Compact mapping: empty parts are left out."""
-        out: dict[str, Any] = {"words": [w.to_dict() for w in self.words]}
+        out: dict[str, Any] = {"words": [w.to_row() for w in self.words]}
         if self.reason:
             out["reason"] = self.reason
         if self.but_index is not None:
@@ -153,15 +170,16 @@ def from_trace(
     """Turn the steps recorded while scoring into an :class:`Explanation`."""
     neg, neu, pos, compound = scores
     words = []
-    for index, steps in sorted(trace.steps.items()):
+    for index in trace.visited:
         info = trace.tokens[index]
+        lexicon: float = info.lexicon  # type: ignore[assignment]  # visited words have one
         words.append(
             WordEvidence(
                 word=info.word,
                 at=index,
-                lexicon=steps[0][2],
+                lexicon=lexicon,
                 valence=trace.sentiments.get(index, 0.0),
-                rules=_rules(steps),
+                rules=_rules(lexicon, trace.steps.get(index, ())),
                 override=info.lower in override,
             )
         )
@@ -198,30 +216,24 @@ def evidence_json(
     """
     tokens = trace.tokens
     sentiments = trace.sentiments
+    changed = trace.steps
     words = []
     caps = False
-    for index, steps in trace.steps.items():
+    for index in trace.visited:
         info = tokens[index]
-        if len(steps) == 1:  # the lexicon value, unchanged
-            entry: dict[str, Any] = {
-                "word": info.word,
-                "at": index,
-                "lexicon": steps[0][2],
-                "valence": sentiments.get(index, 0.0),
-            }
+        steps = changed.get(index)
+        row: list[Any]
+        if steps is None:  # the lexicon value, unchanged
+            row = [info.word, sentiments.get(index, 0.0), index, info.lexicon]
         else:
-            rules = _rules(steps)
             caps = caps or any(step[0] == "caps" for step in steps)
-            entry = {
-                "word": info.word,
-                "at": index,
-                "lexicon": steps[0][2],
-                "valence": _r(sentiments.get(index, 0.0)),
-                "rules": rules,
-            }
+            rules = _rules(info.lexicon, steps)  # type: ignore[arg-type]  # visited: a lexicon word
+            row = [info.word, _r(sentiments.get(index, 0.0)), index, info.lexicon, rules]
         if override and info.lower in override:
-            entry["override"] = True
-        words.append(entry)
+            if steps is None:
+                row.append(())
+            row.append(True)
+        words.append(row)
     out: dict[str, Any] = {"words": words}
     if reason:
         out["reason"] = reason
@@ -242,11 +254,11 @@ def evidence_json(
     return _dumps(out).decode()
 
 
-def _rules(steps: list[tuple[str, str, float]]) -> tuple[str, ...]:
+def _rules(lexicon: float, steps: Sequence[tuple[str, str, float]]) -> tuple[str, ...]:
     """Readable rule lines; additive rules show the change, multiplicative ones the factor."""
     out = []
-    previous = steps[0][2]
-    for rule, detail, value in steps[1:]:
+    previous = lexicon
+    for rule, detail, value in steps:
         if rule == "booster" or rule == "caps":
             out.append(_RULES[rule].format(d=detail, x=f"{value - previous:+.3f}"))
         elif rule == "idiom":

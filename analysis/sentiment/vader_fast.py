@@ -76,10 +76,14 @@ class Trace:
     """Steps that changed each token's valence, filled only when an explanation is asked for.
 
     A plain slotted class: one is built per distinct text when the evidence column is filled.
+    ``visited`` lists the lexicon words scored, by position; ``steps`` only the rules that changed
+    one (most words keep their lexicon value, and recording nothing for them is what keeps the
+    traced pass close to the plain one).
     """
 
     __slots__ = (
         "tokens",
+        "visited",
         "steps",
         "sentiments",
         "but_index",
@@ -93,6 +97,7 @@ class Trace:
 
     def __init__(self) -> None:
         self.tokens: list[TokenInfo] = []
+        self.visited: list[int] = []  # ascending: words are scored left to right
         self.steps: dict[int, list[tuple[str, str, float]]] = {}
         self.sentiments: dict[int, float] = {}  # final, after the "but" rule
         self.but_index: int | None = None
@@ -203,7 +208,7 @@ class FastVader:
             else:  # the common case, inlined: no modifier within three tokens
                 value = info.lexicon  # type: ignore[assignment]  # scored implies a lexicon value
                 if trace is not None:
-                    trace.add(i, "lexicon", info.word, value)
+                    trace.visited.append(i)
                 if info.upper and cap_diff:
                     value = value + C_INCR if value > 0 else value - C_INCR
                     if trace is not None:
@@ -251,7 +256,7 @@ class FastVader:
         base: float = info.lexicon  # type: ignore[assignment]  # scored implies a lexicon value
         valence = base
         if trace is not None:
-            trace.add(i, "lexicon", info.word, valence)
+            trace.visited.append(i)
         if low == "no" and nxt is not None and nxt.lexicon is not None:
             valence = 0.0
             if trace is not None:
