@@ -127,6 +127,7 @@ def overview(project: Project, w: Where) -> views.Overview:
     """The Overview page's numbers and figures, as :func:`dashboard.views.overview` gives them
     for a table in memory, from about ten SQL aggregates (``w`` already narrowed)."""
     head = project_views.headline(project, w)
+    counts = project_views.breakdown(project, w)
     points = w.also("sentiment_compound IS NOT NULL AND stance_score IS NOT NULL")
     sample = project_views.sample(project, points, charts.MAX_POINTS, of=head.scored)
     return views.Overview(
@@ -136,13 +137,11 @@ def overview(project: Project, w: Where) -> views.Overview:
         against_share=_share(head.against, head.labelled),
         gap=project_views.official_public_gap(project, w),
         figures={
-            "sentiment": charts.fig_sentiment_counts(project_views.sentiment_histogram(project, w)),
-            "stance_by_role": charts.fig_stance_share(project_views.stance_share(project, w)),
+            "sentiment": charts.fig_sentiment_counts(counts.histogram),
+            "stance_by_role": charts.fig_stance_share(counts.share),
             "quadrant": charts.fig_quadrant(sample, total=head.scored),
             "timeline": timeline(project, w, head),
-            "cross_table": charts.fig_sentiment_stance(
-                project_views.sentiment_stance_table(project, w)
-            ),
+            "cross_table": charts.fig_sentiment_stance(counts.cross),
         },
     )
 
@@ -150,13 +149,10 @@ def overview(project: Project, w: Where) -> views.Overview:
 def timeline(project: Project, w: Where, head: project_views.Headline) -> go.Figure:
     """Comments (else all statements) per hour, day or week, official statements marked."""
     counted = w.also("source_kind = 'comment'") if head.comments else w
-    span = project_views.time_span(project, counted)
+    span = head.comment_span if head.comments else head.span
     times = pd.Series([] if span is None else list(span), dtype="datetime64[ns, UTC]")
     freq = charts.pick_frequency(pd.DataFrame({"posted_at": times}))
-    official = w.also(
-        "speaker_role IN (SELECT unnest(?)) AND posted_at IS NOT NULL",
-        list(aggregate.OFFICIAL_ROLES),
-    )
+    official = w.isin("speaker_role", aggregate.OFFICIAL_ROLES).also("posted_at IS NOT NULL")
     return charts.fig_timeline_from(
         project_views.by_time(project, counted, freq=freq),
         freq=freq,

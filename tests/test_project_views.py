@@ -104,6 +104,17 @@ def test_charts_inputs_equal_pandas(
         )
 
 
+@pytest.mark.parametrize("chosen", FILTERS[:5])
+def test_breakdown_equals_its_three_tables(
+    project: store.Project, harbour_project: tuple[Path, pd.DataFrame], chosen: filters.Filters
+) -> None:
+    rows = selected(harbour_project[1], chosen)
+    got = project_views.breakdown(project, as_where(chosen))
+    pd.testing.assert_frame_equal(got.histogram, aggregate.sentiment_histogram(rows))
+    pd.testing.assert_frame_equal(got.share, aggregate.stance_share(rows))
+    pd.testing.assert_frame_equal(got.cross, aggregate.sentiment_stance_table(rows))
+
+
 def test_histogram_puts_edge_values_in_numpy_bins(tmp_path: Path) -> None:
     """Values on bin edges (0.05, -1, 1) land where np.histogram puts them."""
     values = [-1.0, -0.95, -0.05, 0.0, 0.05, 0.1, 0.5, 0.95, 1.0, 0.05000001]
@@ -117,7 +128,9 @@ def test_histogram_puts_edge_values_in_numpy_bins(tmp_path: Path) -> None:
         )
         project.append(rows, [rep], {"target": None}, content_hashes={})
         got = project_views.sentiment_histogram(project, project_views.where())
+        cube = project_views.breakdown(project, project_views.where()).histogram
     pd.testing.assert_frame_equal(got, aggregate.sentiment_histogram(rows))
+    pd.testing.assert_frame_equal(cube, got)
 
 
 @pytest.mark.parametrize("chosen", FILTERS[:5])
@@ -161,6 +174,11 @@ def test_headline_counts(
         official=int(official.sum()),
         official_dated=int((official & part["posted_at"].notna()).sum()),
         scored=int(scored.sum()),
+        span=(part["posted_at"].min(), part["posted_at"].max()),
+        comment_span=(
+            part.loc[part["source_kind"] == "comment", "posted_at"].min(),
+            part.loc[part["source_kind"] == "comment", "posted_at"].max(),
+        ),
     )
     assert 0 < got.official_dated < got.official < got.statements
 
