@@ -193,8 +193,20 @@ def headline(project: Project, w: Where) -> Headline:
         f"max(posted_at) FILTER (WHERE {comment}) FROM statements WHERE {w.sql}"
     )
     row = project.con.execute(sql, list(w.params)).fetchone() or (0,) * 9 + (None,) * 4
-    counts = (int(v or 0) for v in row[:9])
-    return Headline(*counts, span=_span(row[9], row[10]), comment_span=_span(row[11], row[12]))
+    n = [int(v or 0) for v in row[:9]]
+    return Headline(
+        statements=n[0],
+        speakers=n[1],
+        favor=n[2],
+        against=n[3],
+        labelled=n[4],
+        comments=n[5],
+        official=n[6],
+        official_dated=n[7],
+        scored=n[8],
+        span=_span(row[9], row[10]),
+        comment_span=_span(row[11], row[12]),
+    )
 
 
 def _span(first: Any, last: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
