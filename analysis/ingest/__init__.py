@@ -1,6 +1,7 @@
 """Importers: comment exports and news articles into ReactionLens.
 
 read_comments / read_comments_bytes   comment exports -> statement table + ImportReport
+read_comments_chunks                  the same, as statement tables of bounded size (big files)
 load_article / article_from_bytes / article_from_text / article_from_html   the article
 fetch_url                             one page over http(s), refusing private addresses
 input_kind                            is a path or URL an article or a comment export?
@@ -21,6 +22,7 @@ from analysis.ingest.article import (
     input_kind,
     load_article,
 )
+from analysis.ingest.chunks import read_comments_chunks
 from analysis.ingest.comments import ColumnMapping, read_comments, read_comments_bytes
 from analysis.ingest.fetch import FetchedPage, fetch_url
 
@@ -36,4 +38,5 @@ __all__ = [
     "load_article",
     "read_comments",
     "read_comments_bytes",
+    "read_comments_chunks",
 ]

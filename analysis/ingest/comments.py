@@ -490,19 +490,30 @@ def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:
 def _statement_ids(
     source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, carry: Carry
 ) -> list[str]:
-    occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
-    if carry.seen:  # rows with this id in earlier chunks
-        occurrence = occurrence + ids.map(carry.seen).fillna(0).astype("int64")
+    if carry.seen is None:  # the whole file at once
+        occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
+    else:  # counting on from the earlier chunks
+        occurrence = pd.Series(_occurrences(ids.tolist(), carry.seen), index=ids.index)
     repeated = ids.notna() & occurrence.gt(0).fillna(False).astype(bool)
-    if carry.seen is not None:
-        for key, count in ids.value_counts().items():
-            carry.seen[str(key)] = carry.seen.get(str(key), 0) + int(count)
     if repeated.any():
         carry.repeated += int(repeated.sum())
         ids = ids.where(~repeated, ids + "#" + (occurrence + 1).astype("Int64").astype("string"))
     keys = ids.fillna("row " + rows.astype("string"))
     make = functools.partial(schema.statement_id, source)
     return list(map(make, keys.tolist(), text.tolist()))
+
+
+def _occurrences(ids: list[Any], seen: dict[str, int]) -> list[int]:
+    """How many earlier rows had each id (-1 for no id); ``seen`` is updated."""
+    out = []
+    for key in ids:
+        if isinstance(key, str):
+            count = seen.get(key, 0)
+            seen[key] = count + 1
+            out.append(count)
+        else:
+            out.append(-1)
+    return out
 
 
 def _platforms(
