@@ -467,14 +467,12 @@ def gap_by_day(
 ) -> pd.DataFrame:
     """:func:`analysis.aggregate.gap_by_day` in SQL: each day with dated rows draws from its
     own generator (numbered in day order, as in-memory)."""
-    sql = f"SELECT DISTINCT {_DAY} AS day FROM statements WHERE {w.sql} AND posted_at IS NOT NULL"
-    days = sorted(r[0] for r in project.con.execute(sql, list(w.params)).fetchall())
     groups = _gap_groups(project, w.also("posted_at IS NOT NULL"), exact_limit, by_day=True)
     parts = []
-    for number, day in enumerate(days):
+    for number, day in enumerate(sorted(groups)):  # every day with a dated row, any role
         rng = np.random.default_rng(seed * 100_003 + number)
-        table = _gap_table(groups.get(day, {}), rng, n_boot, 0.95, exact_limit)
-        parts.append(table.assign(day=pd.Timestamp(day, tz="UTC")))
+        table = _gap_table(groups[day], rng, n_boot, 0.95, exact_limit)
+        parts.append(table.assign(day=pd.Timestamp(int(day) * 86_400, unit="s", tz="UTC")))
     columns = ["day", *_GAP_COLUMNS]
     if not parts:
         return pd.DataFrame(columns=columns).astype({"day": "datetime64[ns, UTC]"})
@@ -621,18 +619,22 @@ def _gap_groups(project: Project, w: Where, exact_limit: int, *, by_day: bool) -
     """Count, mean and spread of each side (and day) in one scan; the scores of small groups in
     a second query (in import order, as the in-memory frame holds them)."""
     official = _literals(aggregate.OFFICIAL_ROLES)
-    roles = _literals((*aggregate.OFFICIAL_ROLES, *aggregate.PUBLIC_ROLES))
-    day = _DAY if by_day else "NULL"
-    side = f"CASE WHEN speaker_role IN ({official}) THEN 'official' ELSE 'public' END"
+    public = _literals(aggregate.PUBLIC_ROLES)
+    side = (
+        f"CASE WHEN speaker_role IN ({official}) THEN 'official' "
+        f"WHEN speaker_role IN ({public}) THEN 'public' ELSE 'other' END"
+    )
+    # Days as whole days since the epoch (UTC): integer arithmetic, no time zone lookups.
+    day = "epoch_us(posted_at) // 86400000000" if by_day else "NULL"
     base = (
         f"SELECT {day} AS day, {side} AS side, seq, {', '.join(aggregate.GAP_METRICS)} "
-        f"FROM statements WHERE {w.sql} AND speaker_role IN ({roles})"
+        f"FROM statements WHERE {w.sql}"
     )
     params = list(w.params)
     stats = ", ".join(f"count({m}), avg({m}), stddev_samp({m})" for m in aggregate.GAP_METRICS)
     sql = f"SELECT day, side, count(*), {stats} FROM ({base}) GROUP BY ALL"
     found = project.con.execute(sql, params).fetchall()
-    small = [(d, s) for d, s, rows, *_ in found if rows <= exact_limit]
+    small = [(d, s) for d, s, rows, *_ in found if s != "other" and rows <= exact_limit]
     values = _small_values(project, base, params, small)
     out: _Groups = {}
     for d, s, _, *numbers in found:
@@ -661,13 +663,12 @@ def _small_values(
             f"SELECT day, {', '.join(metrics)} FROM ({base}) WHERE side = ? AND "
             "(day IN (SELECT unnest(?)) OR (? AND day IS NULL)) ORDER BY seq"
         )
-        found: dict[Any, list[tuple[Any, ...]]] = {}
-        for row in project.con.execute(sql, [*params, side, days, undated]).fetchall():
-            found.setdefault(row[0], []).append(row[1:])
-        for day, rows in found.items():
-            for i, metric in enumerate(metrics):
-                scores = [r[i] for r in rows if r[i] is not None]
-                out[(day, side, metric)] = np.asarray(scores, dtype=np.float64)
+        found = project.con.execute(sql, [*params, side, days, undated]).df()
+        for day, rows in found.groupby("day", dropna=False, sort=False):
+            key = None if pd.isna(day) else int(day)
+            for metric in metrics:
+                scores = rows[metric].dropna().to_numpy(dtype=np.float64)
+                out[(key, side, metric)] = scores
     return out
 
 

@@ -3,6 +3,10 @@
 It sets up the page, loads the session's data (the statement table named after ``--``, else
 the bundled sample), draws the shared sidebar filters and hands over to the chosen page.
 Pages hold no analysis logic: they draw what dashboard.views computes.
+
+A DuckDB project (``-- story.duckdb``, or opened on the Data page) switches to project mode:
+its own pages (screens/project_*.py) ask the file in SQL through dashboard.project, and the
+file is opened read-only only while a page is drawn, so ``analyze --project`` can still write.
 """
 
 from __future__ import annotations
