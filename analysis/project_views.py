@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -665,7 +665,7 @@ def _small_values(
         )
         found = project.con.execute(sql, [*params, side, days, undated]).df()
         for day, rows in found.groupby("day", dropna=False, sort=False):
-            key = None if pd.isna(day) else int(day)
+            key = None if pd.isna(day) else int(cast(int, day))
             for metric in metrics:
                 scores = rows[metric].dropna().to_numpy(dtype=np.float64)
                 out[(key, side, metric)] = scores
