@@ -82,7 +82,8 @@ class Scoring:
         if self.model is not None:
             scored = add_model_stance(scored, self.model)
         text = None if self.target is None else self.target.text
-        scored, _ = apply_corrections(scored, self.corrections, target=text, field="stance")
+        if self.corrections:
+            scored, _ = apply_corrections(scored, self.corrections, target=text, field="stance")
         return scored[["statement_id", *STANCE]]
 
     def manifest(

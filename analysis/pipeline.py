@@ -169,7 +169,7 @@ def score(
     if model is not None:
         scored = add_model_stance(scored, model)
     target_text = None if target is None else target.text
-    for field_name in ("stance", "sentiment"):
+    for field_name in ("stance", "sentiment") if corrections else ():
         scored, _ = apply_corrections(scored, corrections, target=target_text, field=field_name)
     return scored
 
