@@ -7,8 +7,11 @@ Parents are scored before their replies; a cycle of parent ids is broken and the
 read on their own.
 
 Memory stays proportional to the output: each row keeps its label, score and evidence JSON;
-full results are kept only for rows that have replies, and repeated texts are scored once
-through a bounded cache.
+full results are kept only for rows that have replies. Repeated statements (copy-paste
+campaigns, retweets) are scored and written as JSON once, through a bounded cache: the key is
+what the reading depends on — the text, and the speaker only when an official or organisation
+speaks (see :func:`analysis.stance.score.score_stance`); a reply read in its thread adds its
+parent's label and score.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.progress import Progress, silent
-from analysis.stance.score import StanceResult, score_stance
+from analysis.stance.score import OFFICIAL_ROLES, StanceResult, score_stance
 from analysis.stance.target import Target
 
 STAGE = "stance"
@@ -30,6 +33,7 @@ CACHE_SIZE = 100_000  # repeated (text, speaker, role) scored once; bounded for 
 _MENTION_KINDS = frozenset({"target", "opponent"})
 
 Key = tuple[str | None, str | None, str | None]  # text, speaker, speaker_role
+Scored = tuple[StanceResult, str]  # a result and its evidence as JSON text
 # Same text as json.dumps(..., ensure_ascii=False), without building an encoder per row.
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -42,15 +46,17 @@ class StanceColumns:
     scores: list[float] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
 
-    def append(self, result: StanceResult) -> None:
+    def append(self, scored: Scored) -> None:
+        result, evidence = scored
         self.labels.append(result.label)
         self.scores.append(result.score)
-        self.evidence.append(_to_json(result.evidence))
+        self.evidence.append(evidence)
 
-    def put(self, i: int, result: StanceResult) -> None:
+    def put(self, i: int, scored: Scored) -> None:
+        result, evidence = scored
         self.labels[i] = result.label
         self.scores[i] = result.score
-        self.evidence[i] = _to_json(result.evidence)
+        self.evidence[i] = evidence
 
 
 def add_stance(
@@ -101,47 +107,64 @@ def compute_stance(
     original_ids: Sequence[str | None] | None = None,
 ) -> StanceColumns:
     """The stance columns of ``frame``, replies read in their thread."""
-    texts, speakers = _column(frame, "text"), _column(frame, "speaker")
-    keys: list[Key] = list(zip(texts, speakers, _column(frame, "speaker_role"), strict=True))
+    keys = _keys(frame)
     links = _links(frame, original_ids)
     parents = {p for p in links if p is not None}
+    cache: dict[tuple[object, ...], Scored] = {}
 
-    def score(i: int, parent: StanceResult | None = None) -> StanceResult:
-        text, speaker, role = keys[i]
-        return score_stance(
-            text, target, speaker=speaker, speaker_role=role, parent=parent, on_topic=on_topic
+    def score(i: int, parent: StanceResult | None = None) -> Scored:
+        key: tuple[object, ...] = (
+            keys[i] if parent is None else (*keys[i], parent.label, parent.score)
         )
+        scored = cache.get(key)
+        if scored is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            text, speaker, role = keys[i]
+            result = score_stance(
+                text, target, speaker=speaker, speaker_role=role, parent=parent, on_topic=on_topic
+            )
+            scored = cache[key] = (result, _to_json(result.evidence))
+        return scored
 
     columns = StanceColumns()
     kept: dict[int, StanceResult] = {}  # full results of rows that have replies
     named: dict[int, bool] = {}  # replies: do they name the target or an opponent themselves?
-    cache: dict[Key, StanceResult] = {}
     total = len(keys)
-    for i, key in enumerate(keys):
-        result = cache.get(key)
-        if result is None:
-            if len(cache) >= CACHE_SIZE:
-                cache.clear()
-            result = cache[key] = score(i)
-        columns.append(result)
+    for i in range(total):
+        scored = score(i)
+        columns.append(scored)
         if i in parents:
-            kept[i] = result
+            kept[i] = scored[0]
         if links[i] is not None:
-            named[i] = any(e["kind"] in _MENTION_KINDS for e in result.evidence)
+            named[i] = any(e["kind"] in _MENTION_KINDS for e in scored[0].evidence)
         if (i + 1) % REPORT_EVERY == 0:
             progress(STAGE, i + 1, total, 0)
 
     def rescore(i: int, parent: int) -> None:
-        if named[i]:
-            return  # the reply names the target or an opponent itself
-        result = score(i, kept[parent])
-        columns.put(i, result)
+        if named[i] or not kept[parent].on_topic:
+            return  # names the target or an opponent itself, or the thread is off topic: as read
+        scored = score(i, kept[parent])
+        columns.put(i, scored)
         if i in parents:
-            kept[i] = result
+            kept[i] = scored[0]
 
     _thread(links, rescore)
     progress(STAGE, total, total, 0)
     return columns
+
+
+def _keys(frame: pd.DataFrame) -> list[Key]:
+    """What each row's reading depends on: its text, and who speaks when that can matter.
+
+    Only an official or organisation speaker can change a reading (the target's own speaks
+    for it); other rows drop speaker and role, so the same text said by anyone is read once.
+    """
+    texts, speakers = _column(frame, "text"), _column(frame, "speaker")
+    return [
+        (text, speaker, role) if role in OFFICIAL_ROLES else (text, None, None)
+        for text, speaker, role in zip(texts, speakers, _column(frame, "speaker_role"), strict=True)
+    ]
 
 
 def _links(frame: pd.DataFrame, original_ids: Sequence[str | None] | None) -> list[int | None]:

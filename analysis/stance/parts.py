@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from analysis.stance import cues as C
@@ -105,13 +106,11 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
                 covered.append(m.span())
             else:
                 parts.extend(_hashtag_words(text, m.start(), m.end()))
-    lexicon = C.vader_lexicon()
     shouted = text.isupper()
     for word in sorted(_LEXICON_WORDS.intersection(words)):
-        value = lexicon[word]
-        weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+        weight = _VALENCE_WEIGHTS[word]
         for start in _positions(low, word):
-            if any(s <= start < e for s, e in covered):
+            if _inside(start, covered):
                 continue  # part of a cue or of a mention already
             end = start + len(word)
             boost = _emphasis(text, low, start, end, shouted)
@@ -126,6 +125,21 @@ def find_parts(text: str, low: str, words: list[str], covered: list[tuple[int, i
     if "?" in text:
         parts = _questions(low, parts)
     return parts
+
+
+def _valence_weight(value: float) -> float:
+    """A lexicon valence as a stance weight: scaled down, praise discounted."""
+    return value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+
+
+_VALENCE_WEIGHTS = {word: _valence_weight(value) for word, value in C.vader_lexicon().items()}
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    for start, end in spans:
+        if start <= at < end:
+            return True
+    return False
 
 
 def _questions(low: str, parts: list[Part]) -> list[Part]:
@@ -171,11 +185,11 @@ def _hashtag_words(text: str, start: int, end: int) -> list[Part]:
     value = sum(lexicon[w] for w in hits)
     if not value:
         return []
-    weight = value * VALENCE_SCALE * (POSITIVE_DISCOUNT if value > 0 else 1.0)
+    weight = _valence_weight(value)
     return [Part("valence", start, end, weight, f"hashtag words: {', '.join(hits)}")]
 
 
-def sarcasm(low: str, words: set[str]) -> re.Match[str] | None:
+def sarcasm(low: str, words: Iterable[str]) -> re.Match[str] | None:
     """The first sarcasm marker ("yeah right", "/s", ...) standing as whole words, if any."""
     if _SARCASM_HINTS.isdisjoint(words) and not any(h in low for h in _SARCASM_SUBSTRINGS):
         return None
@@ -271,7 +285,7 @@ def _cue_matches(low: str, fired: set[int]) -> list[tuple[int, int, float]]:
                 at = start + 1  # inside a word, hashtag or path: look on from the next char
                 continue
             found.append((start, start - end, end, weight))
-            at = end if end > start else end + 1
+            at = end if end > start else start + 1
     found.sort()
     kept: list[tuple[int, int, float]] = []
     for start, _, end, weight in found:

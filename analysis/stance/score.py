@@ -25,6 +25,7 @@ from analysis.stance.target import (
     opponent_patterns,
     speaker_is_target,
     target_patterns,
+    word_spans,
 )
 
 FAVOR_AT = 0.0001  # any side left after weighing decides; neutral: no side-taking word, or a tie
@@ -140,7 +141,7 @@ def _read_parts(
 ) -> float:
     """Weigh every cue and valence word by where it stands; add the strongest to the evidence."""
     words = P.TOKEN.findall(low)
-    sarcastic = P.sarcasm(low, set(words))
+    sarcastic = P.sarcasm(low, words)
     if sarcastic is not None:
         span = sarcastic.span()
         evidence.append(
@@ -196,7 +197,7 @@ def _mentions(text: str, low: str, target: Target) -> list[Mention]:
     for patterns, is_opp in zip(_patterns(target)[::-1], (True, False), strict=True):
         if patterns is None:
             continue
-        spans = [m.span() for m in patterns.words.finditer(low)]
+        spans = word_spans(patterns, low)
         if patterns.acronyms is not None:
             spans += [m.span() for m in patterns.acronyms.finditer(text)]
         if tagged:

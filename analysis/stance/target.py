@@ -22,6 +22,7 @@ from analysis.stance.cues import COMMON_WORDS
 _SUFFIXES = tuple("ations ation ities ity ings ing ies ied ed es s ly e y".split())
 _DERIVATIONAL = frozenset({"ations", "ation", "ities", "ity", "ly"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+_BOUNDARY = re.compile(r"\b")
 _EXAMPLE = "e.g. Target.parse('the police department', aliases=['DPD', 'police chief'])"
 
 
@@ -128,7 +129,7 @@ def _phrase_regex(phrase: str) -> str:
 class Patterns(NamedTuple):
     """Mention patterns of one target, split so the common case is one fast regex pass."""
 
-    words: re.Pattern[str]  # on the lower-cased text, at word boundaries
+    words: re.Pattern[str]  # on the lower-cased text; a hit counts at a word boundary only
     tags: re.Pattern[str]  # on the lower-cased text, inside #hashtags and @handles
     acronyms: re.Pattern[str] | None  # on the original text: ICE is not "ice cream"
 
@@ -146,10 +147,28 @@ def mention_patterns(names: tuple[str, ...], words: tuple[str, ...]) -> Patterns
     if exact:
         caps = "|".join(f"(?:{p})" for p in exact)
         acronyms = re.compile(rf"\b(?:{caps})(?!\w)|[#@]\w*?(?:{caps})\w*")
-    # A leading \b instead of a look-behind lets the engine skip ahead by first letter.
+    # No leading \b: the engine then skips ahead by first letter; word_spans checks the boundary.
     return Patterns(
-        re.compile(rf"\b(?:{body})(?!\w)"), re.compile(rf"[#@]\w*?(?:{body})\w*"), acronyms
+        re.compile(rf"(?:{body})(?!\w)"), re.compile(rf"[#@]\w*?(?:{body})\w*"), acronyms
     )
+
+
+def word_spans(patterns: Patterns, low: str) -> list[tuple[int, int]]:
+    """Spans of ``patterns.words`` in ``low`` that start at a word boundary.
+
+    The same spans as ``finditer`` with a leading ``\b``: a hit inside a word is passed over and
+    the search goes on from the next character.
+    """
+    spans = []
+    at = 0
+    while (m := patterns.words.search(low, at)) is not None:
+        start, end = m.span()
+        if _BOUNDARY.match(low, start) is None:
+            at = start + 1
+            continue
+        spans.append((start, end))
+        at = end if end > start else start + 1
+    return spans
 
 
 def target_patterns(target: Target) -> Patterns | None:
