@@ -7,6 +7,8 @@ exist whichever page is open. :func:`filtered` gives pages the filtered view, co
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar, cast
@@ -24,6 +26,13 @@ from dashboard.data import Dataset
 from dashboard.project import ProjectSource
 
 _MEMO = "_filtered_view"
+#: Project results kept for every session of this server, newest last: going back to earlier
+#: filters, or a second browser tab, costs nothing. Keyed by the file's path and mtime, so a
+#: new import is never answered from here. Results are small (counts, figures of ≤ 5,000 points).
+RECENT_RESULTS = 32
+_RECENT: OrderedDict[tuple[str, str, filters.Filters], object] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+_MISSING = object()
 T = TypeVar("T")
 LABELS = {
     "roles": "Speaker role",
@@ -81,8 +90,20 @@ def project_memo(name: str, source: ProjectSource, compute: Callable[[Project, W
     memo = st.session_state.get(key)
     if memo is not None and memo[0] == (source.token, chosen):
         return cast(T, memo[1])
-    reader = state_module.reader(source)
-    value = compute(reader(), reader.narrow(project.selection(chosen)))
+    shared = (name, source.token, chosen)
+    with _RECENT_LOCK:  # sessions run in threads of one server process
+        found = _RECENT.get(shared, _MISSING)
+        if found is not _MISSING:  # another session (or this one, earlier) asked the same
+            _RECENT.move_to_end(shared)
+    if found is not _MISSING:
+        value = cast(T, found)
+    else:
+        reader = state_module.reader(source)
+        value = compute(reader(), reader.narrow(project.selection(chosen)))
+        with _RECENT_LOCK:
+            _RECENT[shared] = value
+            while len(_RECENT) > RECENT_RESULTS:
+                _RECENT.popitem(last=False)
     st.session_state[key] = ((source.token, chosen), value)
     return value
 

@@ -17,9 +17,11 @@ from typing import Any
 import pandas as pd
 import pytest
 import streamlit as st
+from conftest import HARBOUR_RUN, harbour_frame
 from streamlit.testing.v1 import AppTest
 
 from analysis import aggregate, pipeline, project_views, store
+from analysis.report import ImportReport
 from dashboard import filters, project
 
 APP = str(Path(__file__).parent / "../dashboard/app.py")
@@ -255,3 +257,24 @@ def test_a_writer_holding_the_project_gives_a_clear_message(
         assert any("being written by another process" in e.value for e in at.error)
     finally:
         writer.communicate("\n", timeout=30)  # lets it exit, closes both pipes
+
+
+def test_an_import_while_the_dashboard_is_open_is_not_blocked_and_shows_after_reload(
+    harbour_project: tuple[Path, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.duckdb"
+    path.write_bytes(harbour_project[0].read_bytes())
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(path)])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _ok(at)
+    assert _metric(at, "Statements") == "200"
+    more = harbour_frame("harbour_late_comments.csv", 30)
+    report = ImportReport("harbour_late_comments.csv", "test", rows_read=30, statements=30)
+    with store.open_project(path, wait=1.0) as writer:  # the dashboard holds no lock
+        writer.append(more, [report], HARBOUR_RUN, content_hashes={})
+    at.run()
+    assert any("changed since it was opened" in w.value for w in at.sidebar.warning)
+    assert _metric(at, "Statements") == "200"  # what was opened, until reloaded
+    at.sidebar.button(key="project_reload_side").click().run()
+    _ok(at)
+    assert _metric(at, "Statements") == "230"
