@@ -3,16 +3,21 @@
 Generates a CSV (flat table, ISO times, quoted commas and newlines) and a Reddit-like JSONL,
 imports each with ``read_comments`` in a fresh subprocess (so each has its own peak RSS), and does
 the same with a baseline: ``pandas.read_csv(dtype=str)`` for the CSV, ``json.loads`` per line for
-the JSONL. Prints rows/s, peak RSS and the ratio to the baseline.
+the JSONL. Prints rows/s, peak RSS and the ratio to the baseline. ``read_comments_chunks``
+(the streamed read, chunks of ``--chunk-rows``) runs beside ``read_comments`` on the same file;
+``--files`` measures existing exports instead (e.g. benchmarks/bench_scale.py's), ``--repeat``
+runs each reader several times (the machine is shared: compare ratios within one run).
 
     .venv/bin/python benchmarks/bench_ingest.py            # 1,000,000 rows each
     .venv/bin/python benchmarks/bench_ingest.py --rows 100000
+    .venv/bin/python benchmarks/bench_ingest.py --files /tmp/rl-bench/comments_v2_1000000.csv
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -73,7 +78,7 @@ def make_jsonl(path: Path, rows: int) -> None:
             handle.write(json.dumps(record) + "\n")
 
 
-def child(mode: str, path: str) -> None:
+def child(mode: str, path: str, chunk_rows: int) -> None:
     """Run one measurement in this process and print its figures as JSON."""
     start = time.perf_counter()
     if mode == "ingest":
@@ -82,6 +87,16 @@ def child(mode: str, path: str) -> None:
         frame, report = read_comments(path)
         rows = len(frame)
         assert report.balanced
+    elif mode == "chunks":
+        from analysis.ingest import read_comments_chunks
+
+        chunks, report = read_comments_chunks(path, chunk_rows=chunk_rows)
+        rows = sum(len(chunk) for chunk in chunks)
+        assert report.balanced and rows == report.statements
+    elif mode == "import only":
+        import analysis.ingest  # noqa: F401 - the interpreter, pandas and pyarrow: the floor
+
+        rows = 0
     elif mode == "pandas.read_csv":
         import pandas as pd
 
@@ -94,9 +109,9 @@ def child(mode: str, path: str) -> None:
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_kb / 1024}))
 
 
-def measure(mode: str, path: Path) -> dict[str, float]:
+def measure(mode: str, path: Path, chunk_rows: int = 100_000) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, str(path)],
+        [sys.executable, __file__, "--child", mode, str(path), "--chunk-rows", str(chunk_rows)],
         check=True,
         capture_output=True,
         text=True,
@@ -105,35 +120,68 @@ def measure(mode: str, path: Path) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+HEADER = f"{'file':28} {'reader':22} {'rows':>9} {'s':>7} {'rows/s':>10} {'peak MB':>8} {'x base':>7} {'RSS x':>6}"
+
+
+def _line(name: str, reader: str, result: dict[str, float], base: dict[str, float]) -> str:
+    seconds = max(result["seconds"], 1e-9)
+    return (
+        f"{name[-28:]:28} {reader:22} {int(result['rows']):>9} {seconds:>7.2f} "
+        f"{result['rows'] / seconds:>10,.0f} {result['peak_mb']:>8.0f} "
+        f"{seconds / base['seconds']:>7.2f} {result['peak_mb'] / base['peak_mb']:>6.2f}"
+    )
+
+
+def compare_files(paths: list[Path], chunk_rows: int, repeat: int) -> None:
+    """read_comments (the baseline) against read_comments_chunks on each file."""
+    floor = measure("import only", paths[0])
+    print(f"imports alone: {floor['peak_mb']:.0f} MB peak RSS")
+    print(HEADER)
+    for path in paths:
+        for _ in range(repeat):
+            whole = measure("ingest", path)
+            streamed = measure("chunks", path, chunk_rows)
+            print(_line(path.name, "read_comments", whole, whole))
+            print(_line(path.name, f"chunks of {chunk_rows:,}", streamed, whole))
+        print(f"{'':28} ({path.stat().st_size / 1e6:.0f} MB file)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--files", nargs="+", type=Path, help="measure these exports instead")
+    parser.add_argument("--chunk-rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(*args.child, args.chunk_rows)
         return
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    if args.files:
+        compare_files(args.files, args.chunk_rows, args.repeat)
+    else:
+        generated(args.rows, args.chunk_rows)
+    print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def generated(rows: int, chunk_rows: int) -> None:
+    """Generated files: plain parsing as the baseline, then both importers."""
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
             ("comments.csv", make_csv, "pandas.read_csv"),
             ("RC_ourtown.jsonl", make_jsonl, "json.loads per line"),
         ]
-        print(
-            f"{'file':18} {'reader':20} {'rows':>9} {'s':>7} {'rows/s':>10} {'peak MB':>8} {'x base':>7}"
-        )
+        print(HEADER)
         for name, make, baseline in cases:
             path = Path(tmp) / name
-            make(path, args.rows)
-            size_mb = path.stat().st_size / 1e6
+            make(path, rows)
             base = measure(baseline, path)
-            ours = measure("ingest", path)
-            for reader, result in ((baseline, base), ("read_comments", ours)):
-                ratio = result["seconds"] / base["seconds"]
-                print(
-                    f"{name:18} {reader:20} {int(result['rows']):>9} {result['seconds']:>7.2f} "
-                    f"{result['rows'] / result['seconds']:>10,.0f} {result['peak_mb']:>8.0f} {ratio:>7.2f}"
-                )
-            print(f"{'':18} ({size_mb:.0f} MB file)")
+            print(_line(name, baseline, base, base))
+            print(_line(name, "read_comments", measure("ingest", path), base))
+            streamed = measure("chunks", path, chunk_rows)
+            print(_line(name, f"chunks of {chunk_rows:,}", streamed, base))
+            print(f"{'':28} ({path.stat().st_size / 1e6:.0f} MB file)")
 
 
 if __name__ == "__main__":
