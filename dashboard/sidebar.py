@@ -113,8 +113,11 @@ def reload_project() -> None:
     source = st.session_state.get(state_module.PROJECT)
     if source is None:
         return
+    picked = st.session_state.get(filters.DATES_KEY)
+    if isinstance(picked, list | tuple) and tuple(picked) == source.bounds:
+        st.session_state.pop(filters.DATES_KEY)  # "all dates" stays all dates, new ones too
     try:
-        state_module.open_project(source.path)
+        state_module.open_project(source.path, keep_filters=True)
     except ReactionLensError as exc:
         st.session_state[state_module.LOAD_ERROR] = f"Could not reload the project: {exc}"
 

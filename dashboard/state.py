@@ -59,6 +59,7 @@ def project_source() -> ProjectSource | None:
     state = st.session_state
     if PROJECT in state:
         found: ProjectSource = state[PROJECT]
+        filters.init_state(state, found.bounds)
         return found
     if DATASET in state:
         return None
@@ -73,14 +74,16 @@ def project_source() -> ProjectSource | None:
     return state.get(PROJECT)
 
 
-def open_project(path: Path) -> ProjectSource:
-    """Switch to project mode on ``path`` (raises ReactionLensError when it cannot be read)."""
+def open_project(path: Path, *, keep_filters: bool = False) -> ProjectSource:
+    """Switch to project mode on ``path`` (raises ReactionLensError when it cannot be read);
+    ``keep_filters`` when it is the same project read again."""
     source = project.describe(path)
     state = st.session_state
     close_reader()
     _forget_memos(state)
     state[PROJECT] = source
-    filters.reset_state(state)
+    if not keep_filters:
+        filters.reset_state(state)
     filters.init_state(state, source.bounds)
     return source
 
