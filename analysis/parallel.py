@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis import schema
 from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
-from analysis.pipeline import Analysis, Failure, Input, load_stream, run_manifest, score
+from analysis.pipeline import Analysis, Failure, Input, Stream, load_stream, run_manifest, score
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.sentiment import SentimentAnalyzer
@@ -215,22 +215,61 @@ def _threads_task(rows: pd.DataFrame, keep: list[int]) -> pd.DataFrame:
     return _SCORING.threads(rows, keep)
 
 
+class Workers(Protocol):
+    """Where partitions are scored: a process pool here, or a Dask cluster (analysis.engine)."""
+
+    @property
+    def window(self) -> int:
+        """Tasks in flight: enough to keep every worker busy, few enough for memory."""
+
+    def partition(self, part: pd.DataFrame) -> Ready: ...
+
+    def threads(self, rows: pd.DataFrame, keep: list[int]) -> Ready: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class Pool:
+    """Scoring on a ``concurrent.futures`` executor whose processes hold the :class:`Scoring`."""
+
+    executor: Executor
+    workers: int
+
+    @property
+    def window(self) -> int:
+        return 2 * self.workers
+
+    def partition(self, part: pd.DataFrame) -> Ready:
+        return self.executor.submit(_partition_task, part)
+
+    def threads(self, rows: pd.DataFrame, keep: list[int]) -> Ready:
+        return self.executor.submit(_threads_task, rows, keep)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": "processes", "workers": self.workers}
+
+
 @contextmanager
-def pool(scoring: Scoring, workers: int) -> Iterator[Executor]:
+def pool(scoring: Scoring, workers: int) -> Iterator[Pool]:
     """``workers`` processes holding ``scoring`` (sent once each); 1 scores in this process.
 
-    Start it before loading a big table: forked workers then do not carry the table's pages.
+    Start it before reading a big input: forked workers then do not carry its pages.
     """
-    if scoring.analyzer is None:  # one analyser per process, not one per partition
-        scoring = replace(scoring, analyzer=SentimentAnalyzer())
+    scoring = with_analyzer(scoring)
     _install(scoring)
     if workers <= 1:
-        yield Inline()
+        yield Pool(Inline(), 1)
         return
     with ProcessPoolExecutor(
         workers, mp_context=pool_context(), initializer=_install, initargs=(scoring,)
     ) as executor:
-        yield executor
+        yield Pool(executor, workers)
+
+
+def with_analyzer(scoring: Scoring) -> Scoring:
+    """One sentiment analyser for every partition, rather than one built per partition."""
+    return scoring if scoring.analyzer else replace(scoring, analyzer=SentimentAnalyzer())
 
 
 RowsOf = Callable[[list[int]], pd.DataFrame]  # global positions -> those rows, indexed so
@@ -240,27 +279,22 @@ class Scored:
     """Partitions being scored: a stream of scored partitions, then the phase-2 fixes."""
 
     def __init__(
-        self,
-        parts: Iterable[pd.DataFrame],
-        executor: Executor,
-        *,
-        window: int = 4,
-        progress: Progress = silent,
+        self, parts: Iterable[pd.DataFrame], workers: Workers, *, progress: Progress = silent
     ) -> None:
-        self.executor, self.window, self.progress = executor, window, progress
+        self.workers, self.progress = workers, progress
         self.links: list[pd.DataFrame] = []  # the reply columns of every partition
         self.named: list[bool] = []
         self.partitions = self._stream(parts)
 
     def _stream(self, parts: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        """Scored partitions in order, ``window`` of them in flight."""
-        tasks = (self.executor.submit(_partition_task, self._linked(p)) for p in parts)
+        """Scored partitions in order, a window of them in flight."""
+        tasks = (self.workers.partition(self._linked(p)) for p in parts)
         done = 0
-        for scored, flags in ordered(tasks, self.window):
+        for scored, flags in ordered(tasks, self.workers.window):
             self.named.extend(flags)
             done += len(scored)
             self.progress(_STAGE, done, 0, 0)  # total unknown while the inputs stream
-            yield scored
+            yield schema.conform(scored)
         self.progress(_STAGE, done, done, 0)
 
     def _linked(self, part: pd.DataFrame) -> pd.DataFrame:
@@ -273,8 +307,8 @@ class Scored:
             return pd.DataFrame(columns=["statement_id", *STANCE])
         links = pd.concat(self.links, ignore_index=True)
         groups = thread_groups(links, self.named, [len(x) for x in self.links])
-        tasks = (self.executor.submit(_threads_task, rows_of(g.rows), g.keep) for g in groups)
-        found = list(ordered(tasks, self.window))
+        tasks = (self.workers.threads(rows_of(g.rows), g.keep) for g in groups)
+        found = list(ordered(tasks, self.workers.window))
         return pd.concat(found) if found else pd.DataFrame(columns=["statement_id", *STANCE])
 
 
@@ -310,22 +344,20 @@ def analyze(
     inputs: Sequence[Input],
     scoring: Scoring,
     *,
-    workers: int = 1,
+    workers: int | Workers = 1,
     partition_rows: int = PARTITION_ROWS,
     progress: Progress = silent,
     **load_options: Any,
 ) -> Analysis:
-    """:func:`analysis.pipeline.analyze` on ``workers`` processes; the same table."""
-    with pool(scoring, workers) as executor:
+    """:func:`analysis.pipeline.analyze` on ``workers`` processes (or a cluster); the same table."""
+    with _workers(scoring, workers) as where:
         stream = load_stream(inputs, chunk_rows=partition_rows, progress=progress, **load_options)
-        run = Scored(recut(stream.chunks, partition_rows), executor, progress=progress)
+        run = Scored(recut(stream.chunks, partition_rows), where, progress=progress)
         parts = list(run.partitions)
         scored = schema.conform(pd.concat(parts, ignore_index=True)) if parts else _empty(scoring)
         del parts
         fixes = run.fixes(lambda rows: scored.iloc[rows].set_axis(rows))
-    manifest = scoring.manifest(
-        stream.reports, stream.failures, load_options.get("include_partial", False)
-    )
+        manifest = _manifest(scoring, stream, where, load_options)
     return Analysis(apply_fixes(scored, fixes), stream.reports, stream.failures, manifest)
 
 
@@ -334,12 +366,13 @@ def analyze_into(
     inputs: Sequence[Input],
     scoring: Scoring,
     *,
-    workers: int = 1,
+    workers: int | Workers = 1,
     partition_rows: int = PARTITION_ROWS,
     progress: Progress = silent,
     **load_options: Any,
 ) -> tuple[RunSummary, Analysis]:
-    """Read, score on ``workers`` processes and append to ``project``, a partition at a time.
+    """Read, score on ``workers`` processes (or a cluster) and append to ``project``, a
+    partition at a time.
 
     Memory holds a few partitions and the reply columns, never the whole import. One
     transaction, as :meth:`Project.append`. Returns the run summary and the run's reports,
@@ -348,13 +381,9 @@ def analyze_into(
     hashes = content_hashes(inputs)
     repeat = project.imported(hashes)  # imported before: not read again, reported as such
     fresh = [i for i in inputs if not (isinstance(i, str | Path) and Path(i).name in repeat)]
-    with pool(scoring, workers) as executor:
+    with _workers(scoring, workers) as where:
         stream = load_stream(fresh, chunk_rows=partition_rows, progress=progress, **load_options)
-        run = Scored(recut(stream.chunks, partition_rows), executor, progress=progress)
-
-        def manifest() -> dict[str, Any]:
-            partial = load_options.get("include_partial", False)
-            return scoring.manifest(stream.reports, stream.failures, partial)
+        run = Scored(recut(stream.chunks, partition_rows), where, progress=progress)
 
         def fixes() -> pd.DataFrame:
             links = pd.concat(run.links, ignore_index=True) if run.links else None
@@ -368,11 +397,30 @@ def analyze_into(
         summary = project.append(
             run.partitions,
             stream.reports,
-            manifest,
+            lambda: _manifest(scoring, stream, where, load_options),
             content_hashes=hashes,
             updates=fixes,
         )
-    return summary, Analysis(schema.empty(), stream.reports, stream.failures, manifest())
+        manifest = _manifest(scoring, stream, where, load_options)
+    return summary, Analysis(schema.empty(), stream.reports, stream.failures, manifest)
+
+
+@contextmanager
+def _workers(scoring: Scoring, workers: int | Workers) -> Iterator[Workers]:
+    if isinstance(workers, int):
+        with pool(scoring, workers) as opened:
+            yield opened
+    else:
+        yield workers
+
+
+def _manifest(
+    scoring: Scoring, stream: Stream, where: Workers, load_options: Mapping[str, Any]
+) -> dict[str, Any]:
+    partial = bool(load_options.get("include_partial", False))
+    run = scoring.manifest(stream.reports, stream.failures, partial)
+    run["engine"] = where.describe()
+    return run
 
 
 def _stored_rows(project: Project, links: pd.DataFrame | None, rows: list[int]) -> pd.DataFrame:
@@ -392,7 +440,9 @@ __all__ = [
     "Scoring",
     "analyze",
     "analyze_into",
+    "Pool",
     "Scored",
+    "Workers",
     "apply_fixes",
     "partitions",
     "pool",
