@@ -26,6 +26,7 @@ from analysis.ingest import (
     load_article,
     read_comments,
     read_comments_bytes,
+    read_comments_chunks,
 )
 from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
 from analysis.progress import Progress, silent
@@ -358,14 +359,6 @@ def _open_one(
         return read_comments_chunks(item, mapping=mapping, platform=platform, chunk_rows=chunk_rows)
     frame, report = _load_one(item, mapping=mapping, platform=platform, kinds=kinds)
     return iter([frame]), report
-
-
-def read_comments_chunks(
-    path: str | Path, *, mapping: ColumnMapping | None, platform: str | None, chunk_rows: int
-) -> tuple[Iterator[pd.DataFrame], ImportReport]:
-    # TEMPORARY until analysis.ingest streams: the whole file, handed on in slices
-    frame, report = read_comments(path, mapping=mapping, platform=platform)
-    return (frame.iloc[i : i + chunk_rows] for i in range(0, len(frame), chunk_rows)), report
 
 
 def _name(item: Input) -> str:
