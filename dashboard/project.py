@@ -242,6 +242,23 @@ def csv_bytes(project: Project, w: Where) -> bytes:
     return buffer.getvalue()
 
 
+def download(path: Path, w: Where, fmt: str, manifest: dict[str, Any]) -> bytes:
+    """The Export page's file of the matching statements (at most :data:`EXPORT_ROWS`), built
+    when clicked, on its own read-only connection (the page's one is closed by then)."""
+    with open_project(path, create=False, read_only=True, wait=OPEN_WAIT) as opened:
+        if fmt == "csv":
+            limited = w.also(
+                f"seq IN (SELECT seq FROM statements WHERE {w.sql} ORDER BY seq LIMIT ?)",
+                *w.params,
+                EXPORT_ROWS,
+            )
+            return csv_bytes(opened, limited)
+        rows = export_rows(opened, w)
+    if fmt == "json":
+        return export.to_json(rows, manifest)
+    return export.to_parquet(rows, manifest)
+
+
 def sources_table(source: ProjectSource) -> pd.DataFrame:
     """The Data page's accounting: one row per source, skipped rows with their reasons."""
     reasons: dict[str, list[str]] = {}
@@ -301,20 +318,3 @@ def _target(run: dict[str, Any]) -> Target | None:
     return Target(
         str(spec["text"]), tuple(spec.get("aliases", ())), tuple(spec.get("opponents", ()))
     )
-
-
-def download(path: Path, w: Where, fmt: str, manifest: dict[str, Any]) -> bytes:
-    """The Export page's file of the matching statements (at most :data:`EXPORT_ROWS`), built
-    when clicked, on its own read-only connection (the page's one is closed by then)."""
-    with open_project(path, create=False, read_only=True, wait=OPEN_WAIT) as opened:
-        if fmt == "csv":
-            limited = w.also(
-                f"seq IN (SELECT seq FROM statements WHERE {w.sql} ORDER BY seq LIMIT ?)",
-                *w.params,
-                EXPORT_ROWS,
-            )
-            return csv_bytes(opened, limited)
-        rows = export_rows(opened, w)
-    if fmt == "json":
-        return export.to_json(rows, manifest)
-    return export.to_parquet(rows, manifest)
