@@ -181,6 +181,7 @@ def test_read_comments_chunks_long_rows_streamed_with_skips(tmp_path: Path) -> N
         ("comments.csv.gz", lambda p, r: p.write_bytes(gzip.compress(_csv_bytes(r)))),
         ("export.json", lambda p, r: p.write_text(json.dumps({"comments": r}), encoding="utf-8")),
         ("comments.xlsx", lambda p, r: pd.DataFrame(r).to_excel(p, index=False)),
+        ("workbook.csv", lambda p, r: pd.DataFrame(r).to_excel(p, index=False, engine="openpyxl")),
         ("utf16.csv", lambda p, r: p.write_bytes(_csv_bytes(r).decode("utf-8").encode("utf-16"))),
     ],
 )

@@ -55,6 +55,8 @@ _HEAD = 4 << 20  # bytes read to sniff format, encoding and header (>= the 1M ch
 # whole-file read gives the header parser)
 _BLOCK = 1 << 20  # bytes per read while streaming
 _BOM = codecs.BOM_UTF8
+# UTF-16/32 byte-order marks, gzip, zstd, zip (XLSX): the whole-file read handles these
+_NOT_UTF8 = (b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
 
 Chunks = Iterator[Parsed]
 
@@ -228,8 +230,8 @@ def _open(
 
 def _utf8_head(head: bytes, *, whole: bool) -> str | None:
     """The head decoded as the whole-file read would (UTF-8, BOM dropped), or None if it is not
-    plain UTF-8 (other BOMs, UTF-16 without BOM, gzip, zip, invalid bytes)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b", b"\x28\xb5\x2f\xfd")):
+    plain UTF-8 (other BOMs, UTF-16 without BOM, gzip, zstd, zip/XLSX, invalid bytes)."""
+    if head.startswith(_NOT_UTF8):
         return None
     if b"\x00" in head[:4096]:
         return None
@@ -422,7 +424,8 @@ def _open_parquet(
     import pyarrow.parquet as pq
 
     try:
-        file = pq.ParquetFile(path)
+        # read column chunks in 1 MiB pieces, not a whole row group at once
+        file = pq.ParquetFile(path, buffer_size=_BLOCK, pre_buffer=False)
     except Exception:  # noqa: BLE001 - damaged files: the whole-file read says what is wrong
         return None
     schema = file.schema_arrow
