@@ -159,7 +159,7 @@ def _questions(low: str, parts: list[Part]) -> list[Part]:
                 note = (
                     f"{p.note}; in a rhetorical question" if p.note else "in a rhetorical question"
                 )
-                p = p._replace(weight=p.weight * QUESTION_FACTOR, note=note)
+                p = Part(p.kind, p.start, p.end, p.weight * QUESTION_FACTOR, note, p.negator)
         out.append(p)
     return out
 
@@ -325,5 +325,6 @@ def _but_shift(low: str, parts: list[Part]) -> list[Part]:
         return parts
     at = turn.start()
     return [
-        p._replace(weight=p.weight * (BUT_AFTER if p.start > at else BUT_BEFORE)) for p in parts
+        Part(kind, start, end, weight * (BUT_AFTER if start > at else BUT_BEFORE), note, negator)
+        for kind, start, end, weight, note, negator in parts
     ]

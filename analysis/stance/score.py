@@ -198,6 +198,9 @@ def _mentions(text: str, low: str, target: Target) -> list[Mention]:
         if patterns is None:
             continue
         spans = word_spans(patterns, low)
+        if not found and patterns.acronyms is None and not tagged:
+            found = [(start, end, is_opp) for start, end in spans]  # in order, none overlap
+            continue
         if patterns.acronyms is not None:
             spans += [m.span() for m in patterns.acronyms.finditer(text)]
         if tagged:
