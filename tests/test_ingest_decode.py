@@ -41,6 +41,7 @@ def test_ingest_all_is_exactly_the_public_names() -> None:
     public = {n for n in dir(ingest) if not n.startswith("_")} - {
         "annotations",
         "article",
+        "chunks",
         "comments",
         "decode",
         "fetch",

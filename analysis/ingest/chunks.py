@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import importlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ _BOM = codecs.BOM_UTF8
 # UTF-16/32 byte-order marks, gzip, zstd, zip (XLSX): the whole-file read handles these
 _NOT_UTF8 = (b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
 
-Chunks = Iterator[Parsed]
+Chunks = Generator[Parsed, None, None]
 
 
 def read_comments_chunks(
@@ -95,6 +95,7 @@ def read_comments_chunks(
     first, rest, tail_notes = opened
     if first.records is not None and not set(named.values()) <= set(_sample_paths(first.records)):
         # the whole-file read looks for a named path beyond the sample, in every record
+        rest.close()
         frame, report = read_comments(path, mapping=mapping, platform=platform, max_bytes=max_bytes)
         return _slices(frame, chunk_rows), report
     raw, layout, chosen = choose_columns(first, named, source)
