@@ -4,11 +4,13 @@
 negation and idiom check, so its cost grows with (tokens x lexicon words). This module runs the
 same rules in the same order with the same float operations, but looks each distinct token up
 once (a cache of lower case, ALL-CAPS flag, lexicon value, booster value, negation flag) and only
-visits the lexicon words. The release's quirks are kept on purpose, because scores must be
-identical: the ``but`` rule re-scales the *first* sentiment equal to each value (``list.index``),
-"no" before a lexicon word is worth 0, a 0-valued ALL-CAPS word gets -0.733, "so"/"this" right
-before a word multiplies it by 1.25 whenever three neighbours are checked, and an emoji's
-description is glued to the following character.
+visits the lexicon words; most of those have no modifier within three tokens, and a per-token
+``inert`` flag lets them skip the neighbour rules on an inlined path. The release's quirks are
+kept on purpose, because scores must be identical: the ``but`` rule re-scales the *first*
+sentiment equal to each value (``list.index``), "no" before a lexicon word is worth 0, a
+0-valued ALL-CAPS word gets -0.733, "so"/"this" right before a word multiplies it by 1.25
+whenever three neighbours are checked, and an emoji's description is glued to the following
+character.
 
 The rule constants and word lists are read from vaderSentiment itself so nothing is copied.
 """
