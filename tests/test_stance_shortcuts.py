@@ -167,3 +167,28 @@ def test_add_stance_evidence_is_the_json_of_the_reading(text: str) -> None:
     out = add_stance(_rows({"text": text}), PLAN)
     expected = json.dumps(score_stance(text, PLAN).evidence, ensure_ascii=False)
     assert out["stance_evidence"].iloc[0] == expected
+
+
+_strings = st.text(st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
+    ['"', "\\", "\n", "\t", "{\n    }", '", "', '":', "[\n  {", "\x00\x1f\x7f", "é😡"]
+)
+_items = st.builds(
+    S._ev,
+    st.sampled_from(["target", "cue", "valence", "reason", "reply"]),
+    _strings,
+    st.integers(-1, 10_000),
+    st.integers(-1, 10_000),
+    st.floats(-12, 12) | st.sampled_from([0.0, -0.0, 0.0001, -0.00005, 1e-9]),
+    _strings,
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(_items, max_size=8))
+def test_to_json_same_text_as_json_dumps(evidence: list[dict[str, object]]) -> None:
+    assert attach._to_json(evidence) == json.dumps(evidence, ensure_ascii=False)
+
+
+def test_to_json_lone_surrogate_goes_through_json() -> None:
+    evidence = [S._ev("target", "ferry\ud800", 0, 6, 0.0)]
+    assert attach._to_json(evidence) == json.dumps(evidence, ensure_ascii=False)
