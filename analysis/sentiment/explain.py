@@ -37,7 +37,7 @@ import orjson
 
 from analysis.sentiment.vader_fast import Scores, Trace
 
-#: Compact JSON, non-ASCII kept, keys in insertion order: the column's format, ~10x json's speed.
+#: Compact JSON, non-ASCII kept, keys in insertion order: the column's format, faster than json.
 _dumps = orjson.dumps
 #: How each traced rule reads; ``{d}`` is the rule's detail (a word), ``{x}`` the change it made.
 _RULES = {
