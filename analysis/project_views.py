@@ -318,6 +318,9 @@ class Breakdown:
     histogram: pd.DataFrame  # as sentiment_histogram
     share: pd.DataFrame  # as stance_share by speaker_role
     cross: pd.DataFrame  # as sentiment_stance_table
+    #: count, mean and spread of each gap metric for the official and public sides, ready for
+    #: :func:`official_public_gap` (``sides=``), which then needs no scan of its own
+    sides: tuple[tuple[Any, ...], ...] = ()
 
 
 def breakdown(project: Project, w: Where, *, bins: int = 40) -> Breakdown:
@@ -325,14 +328,42 @@ def breakdown(project: Project, w: Where, *, bins: int = 40) -> Breakdown:
     :func:`sentiment_stance_table` from one GROUP BY (role × labels × bin, a few hundred
     groups): a million rows are read once instead of three times."""
     coarse, edge = _bin_sql("sentiment_compound", bins)
+    moments = ", ".join(
+        f"count({m}) AS {m}_n, sum({m}) AS {m}_sum, sum({m} * {m}) AS {m}_sq"
+        for m in aggregate.GAP_METRICS
+    )
     sql = (
         "SELECT speaker_role, sentiment_label, stance_label, "
-        f"{coarse} AS bin, {edge} AS edge, count(*) AS n "
+        f"{coarse} AS bin, {edge} AS edge, count(*) AS n, {moments} "
         f"FROM statements WHERE {w.sql} GROUP BY ALL"
     )
     cube = project.con.execute(sql, list(w.params)).df()
     histogram = _histogram(cube[["bin", "edge", "n"]], bins)
-    return Breakdown(histogram, _share_of(cube), _cross_of(cube))
+    return Breakdown(histogram, _share_of(cube), _cross_of(cube), _sides_of(cube))
+
+
+def _sides_of(cube: pd.DataFrame) -> tuple[tuple[Any, ...], ...]:
+    """Per gap side: rows, then count, mean and sample standard deviation of each metric
+    (from sums and sums of squares: scores live in [-1, 1], so no precision is lost)."""
+    roles = cube["speaker_role"].astype("object")
+    out = []
+    for side, members in (
+        ("official", aggregate.OFFICIAL_ROLES),
+        ("public", aggregate.PUBLIC_ROLES),
+    ):
+        part = cube[roles.isin(list(members)).to_numpy(dtype=bool)]
+        if part.empty:
+            continue
+        row: list[Any] = [None, side, int(part["n"].sum())]
+        for m in aggregate.GAP_METRICS:
+            n = int(part[f"{m}_n"].sum())
+            total = float(part[f"{m}_sum"].sum())
+            squares = float(part[f"{m}_sq"].sum())
+            mean = total / n if n else None
+            var = (squares - total * total / n) / (n - 1) if n > 1 else None
+            row += [n, mean, None if var is None else math.sqrt(max(var, 0.0))]
+        out.append(tuple(row))
+    return tuple(out)
 
 
 def _share_of(cube: pd.DataFrame) -> pd.DataFrame:
@@ -450,14 +481,16 @@ def official_public_gap(
     seed: int = 0,
     level: float = 0.95,
     exact_limit: int = 5000,
+    sides: Sequence[tuple[Any, ...]] | None = None,
 ) -> pd.DataFrame:
     """:func:`analysis.aggregate.official_public_gap` without reading the rows.
 
     A group above ``exact_limit`` statements needs only its count, mean and standard deviation
     (its bootstrap means are drawn from their normal limit, as in-memory); a smaller group's
     scores are read, at most ``exact_limit`` numbers. Same seeded draws, same numbers.
+    ``sides`` are the counts :func:`breakdown` already made (then no scan is needed for them).
     """
-    groups = _gap_groups(project, w, exact_limit, by_day=False)
+    groups = _gap_groups(project, w, exact_limit, by_day=False, found=sides)
     rng = np.random.default_rng(seed)
     return _gap_table(groups.get(None, {}), rng, n_boot, level, exact_limit)
 
@@ -615,7 +648,14 @@ class _Group:
 _Groups = dict[Any, dict[tuple[str, str], _Group]]  # day (None: all) -> (side, metric) -> group
 
 
-def _gap_groups(project: Project, w: Where, exact_limit: int, *, by_day: bool) -> _Groups:
+def _gap_groups(
+    project: Project,
+    w: Where,
+    exact_limit: int,
+    *,
+    by_day: bool,
+    found: Sequence[tuple[Any, ...]] | None = None,
+) -> _Groups:
     """Count, mean and spread of each side (and day) in one scan; the scores of small groups in
     a second query (in import order, as the in-memory frame holds them)."""
     official = _literals(aggregate.OFFICIAL_ROLES)
@@ -632,8 +672,9 @@ def _gap_groups(project: Project, w: Where, exact_limit: int, *, by_day: bool) -
     )
     params = list(w.params)
     stats = ", ".join(f"count({m}), avg({m}), stddev_samp({m})" for m in aggregate.GAP_METRICS)
-    sql = f"SELECT day, side, count(*), {stats} FROM ({base}) GROUP BY ALL"
-    found = project.con.execute(sql, params).fetchall()
+    if found is None:
+        sql = f"SELECT day, side, count(*), {stats} FROM ({base}) GROUP BY ALL"
+        found = project.con.execute(sql, params).fetchall()
     small = [(d, s) for d, s, rows, *_ in found if s != "other" and rows <= exact_limit]
     values = _small_values(project, base, params, small)
     out: _Groups = {}

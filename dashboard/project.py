@@ -135,7 +135,7 @@ def overview(project: Project, w: Where) -> views.Overview:
         speakers=head.speakers,
         favor_share=_share(head.favor, head.labelled),
         against_share=_share(head.against, head.labelled),
-        gap=project_views.official_public_gap(project, w),
+        gap=project_views.official_public_gap(project, w, sides=counts.sides),
         figures={
             "sentiment": charts.fig_sentiment_counts(counts.histogram),
             "stance_by_role": charts.fig_stance_share(counts.share),

@@ -147,6 +147,22 @@ def test_gap_equals_pandas(
     )
 
 
+@pytest.mark.parametrize("exact_limit", [5000, 10])
+@pytest.mark.parametrize("chosen", FILTERS[:5])
+def test_gap_from_the_breakdown_counts_equals_pandas(
+    project: store.Project,
+    harbour_project: tuple[Path, pd.DataFrame],
+    chosen: filters.Filters,
+    exact_limit: int,
+) -> None:
+    rows = selected(harbour_project[1], chosen)
+    w = as_where(chosen)
+    sides = project_views.breakdown(project, w).sides
+    got = project_views.official_public_gap(project, w, sides=sides, exact_limit=exact_limit)
+    expected = aggregate.official_public_gap(rows, exact_limit=exact_limit)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False)
+
+
 def test_gap_of_a_large_group_uses_its_normal_limit_like_pandas(
     project: store.Project, harbour_project: tuple[Path, pd.DataFrame]
 ) -> None:
