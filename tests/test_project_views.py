@@ -113,14 +113,6 @@ def test_breakdown_equals_its_three_tables(
     pd.testing.assert_frame_equal(got.histogram, aggregate.sentiment_histogram(rows))
     pd.testing.assert_frame_equal(got.share, aggregate.stance_share(rows))
     pd.testing.assert_frame_equal(got.cross, aggregate.sentiment_stance_table(rows))
-    assert got.buckets is None
-    comments = (rows["source_kind"] == "comment").to_numpy()
-    for freq in ("h", "D"):
-        timed = project_views.breakdown(project, as_where(chosen), freq=freq, comments_only=True)
-        assert timed.buckets is not None
-        expected = aggregate.by_time(rows, freq=freq, where=comments)
-        pd.testing.assert_frame_equal(timed.buckets, expected, check_exact=False)
-        pd.testing.assert_frame_equal(timed.histogram, got.histogram)
 
 
 def test_histogram_puts_edge_values_in_numpy_bins(tmp_path: Path) -> None:
