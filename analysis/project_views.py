@@ -429,7 +429,10 @@ def by_time(project: Project, w: Where, *, freq: str = "D") -> pd.DataFrame:
     found = project.con.execute(sql, list(w.params)).df()
     columns = ["bucket", "statements", "mean_sentiment", "mean_stance", *STANCE_LABELS]
     if found.empty:
-        return _summary_types(pd.DataFrame(columns=columns), ["bucket"])
+        out = _summary_types(pd.DataFrame(columns=columns), ["bucket"])
+        # what aggregate.by_time gives for no dated row (pandas infers the unit of an empty one)
+        out["bucket"] = pd.to_datetime(np.arange(0) * step * 1000, utc=True)
+        return out
     first, last = int(found["b"].min()), int(found["b"].max())
     full = found.set_index("b").reindex(range(first, last + 1))
     out = pd.DataFrame({"bucket": pd.to_datetime(full.index * step * 1000, utc=True)})

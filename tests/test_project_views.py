@@ -96,10 +96,16 @@ def test_charts_inputs_equal_pandas(
     pd.testing.assert_frame_equal(
         project_views.sentiment_stance_table(project, w), aggregate.sentiment_stance_table(rows)
     )
+    comments = (rows["source_kind"] == "comment").to_numpy()
     for freq in ("h", "D", "7D"):
         pd.testing.assert_frame_equal(
             project_views.by_time(project, w, freq=freq),
             aggregate.by_time(rows, freq=freq),
+            check_exact=False,
+        )
+        pd.testing.assert_frame_equal(
+            project_views.by_time(project, w.also("source_kind = 'comment'"), freq=freq),
+            aggregate.by_time(rows, freq=freq, where=comments),
             check_exact=False,
         )
 
