@@ -278,3 +278,18 @@ def test_an_import_while_the_dashboard_is_open_is_not_blocked_and_shows_after_re
     at.sidebar.button(key="project_reload_side").click().run()
     _ok(at)
     assert _metric(at, "Statements") == "230"
+
+
+def test_an_empty_project_says_so_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "new.duckdb"
+    with store.open_project(path):
+        pass  # created, nothing imported yet
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(path)])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _ok(at)
+    assert any("holds no statements yet" in i.value for i in at.info)
+    for page in PAGES:
+        _go(at, page)
+    assert any("No source has been imported" in c.value for c in _go(at, PAGES[0]).caption)
