@@ -245,7 +245,10 @@ class Project:
         exprs = [f"{_DERIVED_KEYS.get(k, k)} AS {k}" for k in keys]
         where, params = self._where(run, filters)
         not_null = " AND ".join(f"{_DERIVED_KEYS.get(k, k)} IS NOT NULL" for k in keys)
-        counts = ", ".join(f"count_if(stance_label = '{s}') AS {s}" for s in STANCE_LABELS)
+        # count(*) FILTER, not count_if: count_if of a group whose labels are all NULL is NULL.
+        counts = ", ".join(
+            f"count(*) FILTER (WHERE stance_label = '{s}') AS {s}" for s in STANCE_LABELS
+        )
         sql = (
             f"SELECT {', '.join(exprs)}, count(*) AS statements, "
             "avg(sentiment_compound) AS mean_sentiment, avg(stance_score) AS mean_stance, "

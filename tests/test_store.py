@@ -320,6 +320,19 @@ def test_aggregate_sql_equals_pandas_summary(filled: Path, by: str | list[str]) 
     pd.testing.assert_frame_equal(as_object(sql, keys), as_object(expected, keys))
 
 
+def test_aggregate_sql_group_without_stance_labels_counts_zero(
+    harbour_project: tuple[Path, pd.DataFrame],
+) -> None:
+    """The harbour rows of role "unknown" carry no stance label at all (scored as unscorable)."""
+    with store.open_project(harbour_project[0], read_only=True, create=False) as project:
+        sql = project.aggregate_sql("speaker_role")
+    expected = aggregate.summarize(harbour_project[1], "speaker_role")
+    unknown = sql.set_index("speaker_role").loc["unknown"]
+    assert (unknown["favor"], unknown["against"], unknown["neutral"]) == (0, 0, 0)
+    keys = ["speaker_role"]
+    pd.testing.assert_frame_equal(as_object(sql, keys), as_object(expected, keys))
+
+
 def test_aggregate_sql_by_day_counts_every_dated_row(filled: Path) -> None:
     with store.open_project(filled, read_only=True) as project:
         daily = project.aggregate_sql("day")
