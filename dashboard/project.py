@@ -16,12 +16,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from collections import OrderedDict
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -34,6 +36,7 @@ from dashboard import charts, export, filters, views
 OPEN_WAIT = 3.0  # seconds to wait for a writer before telling the analyst to try again
 EXPORT_ROWS = 100_000  # downloads built in the browser session hold at most this many rows
 CSV_BATCH = 50_000
+SEARCHES_KEPT = 4  # text searches whose matching rows a session keeps (8 bytes per match)
 
 
 @dataclass(eq=False)
@@ -94,6 +97,11 @@ class Reader:
         self._stack: ExitStack | None = None
         self._project: Project | None = None
         self._search: str | None = None  # the text search whose hits the connection holds
+        #: seqs each recent text search matched: a new filter under the same search (a new
+        #: connection, next rerun) joins them instead of scanning every text again
+        self._hits: OrderedDict[tuple[str, float], np.ndarray[Any, np.dtype[np.int64]]] = (
+            OrderedDict()
+        )
 
     def __call__(self) -> Project:
         if self._project is None:
@@ -108,7 +116,14 @@ class Reader:
         """``w`` with its text search run once per connection (see project_views.narrow)."""
         if w.search is None:
             return w
-        narrowed = project_views.narrow(self(), w, searched=self._search == w.search)
+        key = (w.search, _mtime(self.path))  # a new import changes what a search finds
+        known = self._hits.get(key)
+        same = self._search == w.search
+        narrowed = project_views.narrow(self(), w, searched=same, hits=None if same else known)
+        if known is None:
+            self._hits[key] = project_views.search_hits(self(), w)
+            while len(self._hits) > SEARCHES_KEPT:
+                self._hits.popitem(last=False)
         self._search = w.search
         return narrowed
 

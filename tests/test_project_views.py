@@ -59,6 +59,20 @@ def test_where_selects_the_rows_the_pandas_mask_selects(
         assert len(expected) < len(harbour_project[1])
 
 
+def test_search_hits_kept_fill_a_new_connection_without_a_scan(
+    harbour_project: tuple[Path, pd.DataFrame],
+) -> None:
+    w = project_views.where(query="bakery", roles=["public"])
+    with store.open_project(harbour_project[0], read_only=True, create=False) as first:
+        expected = project_views.count(first, project_views.narrow(first, w))
+        hits = project_views.search_hits(first, w)
+    with store.open_project(harbour_project[0], read_only=True, create=False) as second:
+        narrowed = project_views.narrow(second, w, hits=hits)
+        assert project_views.count(second, narrowed) == expected > 0
+    rows = harbour_project[1]
+    assert len(hits) == rows["text"].str.contains("bakery", case=False).sum()
+
+
 @pytest.mark.parametrize("chosen", FILTERS[:5])
 @pytest.mark.parametrize("by", ["speaker_role", "speaker", "source", ["source", "speaker_role"]])
 def test_summarize_equals_pandas(
