@@ -297,3 +297,36 @@ def test_read_comments_chunks_property_equals_whole(
         pd.testing.assert_frame_equal(pd.concat(list(iterator), ignore_index=True), whole)
         assert chunk_report.to_dict() == report.to_dict()
         assert chunk_report.skipped == report.skipped
+
+
+def test_read_comments_chunks_named_path_only_in_later_records(tmp_path: Path) -> None:
+    """The whole read finds a named path past the sample; so must the chunked read."""
+    records = [{"id": f"r{i}", "body": f"Short note {i}"} for i in range(620)]
+    for record in records[560:]:
+        record["reply_text"] = f"The later export added this field, comment {record['id']}"
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    _assert_same(path, 50, mapping=ColumnMapping(text="reply_text"))
+
+
+def test_read_comments_chunks_parquet_struct_columns_read_as_records(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    users = [{"name": f"resident_{i % 7}", "verified": i % 2 == 0} for i in range(40)]
+    table = pa.table(
+        {"id": [f"c{i}" for i in range(40)], "user": users, "text": TEXTS * 5 + TEXTS[:5]}
+    )
+    path = tmp_path / "nested.parquet"
+    pq.write_table(table, path)
+    parts = _assert_same(path, 6, mapping=ColumnMapping(author="user.name"))
+    speakers = set(pd.concat(parts)["speaker"])
+    assert {"resident_0", "resident_1"} <= speakers <= {f"resident_{i}" for i in range(7)}
+
+
+@pytest.mark.usefixtures("no_whole_read")
+def test_read_comments_chunks_parquet_with_a_pandas_index(tmp_path: Path) -> None:
+    frame = pd.DataFrame(_rows(700)).set_index("author")
+    path = tmp_path / "indexed.parquet"
+    frame.to_parquet(path, row_group_size=128)
+    _assert_same(path, 101)
