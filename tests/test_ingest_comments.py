@@ -444,6 +444,21 @@ def test_read_comments_facebook_csv() -> None:
     assert any("no time zone" in n for n in report.notes)
 
 
+def test_read_comments_facebook_csv_with_created_at_times() -> None:
+    data = (
+        b"comment_id,author,created_at,comment,parent_comment_id\n"
+        b"k1,rider_3,2026-11-02T07:15:00Z,The 14 was late again,\n"
+        b"k2,rider_9,2026-11-02T07:40:00Z,Same on the 22,k1\n"
+    )
+    frame, report = read_comments_bytes(data, "export.csv")
+    _balanced(frame, report)
+    assert report.layout == "facebook comments csv" and report.mapping["posted_at"] == "created_at"
+    assert list(frame["posted_at"]) == [
+        pd.Timestamp("2026-11-02T07:15:00Z"),
+        pd.Timestamp("2026-11-02T07:40:00Z"),
+    ]
+
+
 def test_read_comments_platform_column_and_override() -> None:
     data = b"platform,text\nTwitter,one\nreddit.com,two\n,three\n"
     frame, _ = read_comments_bytes(data, "mixed.csv")

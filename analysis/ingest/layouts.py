@@ -264,7 +264,15 @@ LAYOUTS: tuple[Layout, ...] = (
         {
             "text": ("comment", "comment_text", "comment_message", "message", "text"),
             "speaker": ("name", "author", "profile_name", "commenter", "author_name", "user_name"),
-            "posted_at": ("date", "timestamp", "comment_date", "created_time", "date_time", "time"),
+            "posted_at": (
+                "date",
+                "timestamp",
+                "comment_date",
+                "created_time",
+                "created_at",
+                "date_time",
+                "time",
+            ),
             "id": ("comment_id", "id"),
             "parent_id": ("parent_comment_id", "parent_id", "reply_to"),
         },
