@@ -136,6 +136,7 @@ _VALENCE_WEIGHTS = {word: _valence_weight(value) for word, value in C.vader_lexi
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``at`` falls in one of ``spans`` (a loop: cheaper than any() on a few spans)."""
     for start, end in spans:
         if start <= at < end:
             return True
@@ -237,7 +238,8 @@ def signed(
 
     A negator up to three words back (as VADER), or further back when it governs a belief verb
     ("I don't think the council is a disgrace": negation raised from the clause below).
-    ``negators`` (from :func:`negator_ends`, optional) skips the clause when none is before it.
+    ``negators`` (from :func:`negator_ends`, optional): when no negator ends within the
+    look-back window, no word of the clause can negate and the clause is not read at all.
     """
     begin = max(0, start - NEG_LOOKBACK)
     if negators is not None:

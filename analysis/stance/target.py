@@ -156,7 +156,7 @@ def mention_patterns(names: tuple[str, ...], words: tuple[str, ...]) -> Patterns
 def word_spans(patterns: Patterns, low: str) -> list[tuple[int, int]]:
     """Spans of ``patterns.words`` in ``low`` that start at a word boundary.
 
-    The same spans as ``finditer`` with a leading ``\b``: a hit inside a word is passed over and
+    The same spans as ``finditer`` with a leading ``\\b``: a hit inside a word is passed over and
     the search goes on from the next character.
     """
     spans = []
