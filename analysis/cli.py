@@ -200,6 +200,7 @@ def _add_rescore(commands: Any) -> None:
     )
     p.add_argument("project", type=Path, metavar="PROJECT")
     _add_target_options(p)
+    p.add_argument("--workers", type=int, help="processes that score (default 1)")
     p.set_defaults(run=_run_rescore)
 
 
@@ -343,7 +344,13 @@ def _run_rescore(args: argparse.Namespace) -> int:
     if not args.project.is_file():
         raise InputError(f"{args.project}: no such project")
     with store.open_project(args.project, create=False) as project:
-        summary = project.rescore_stance(target)
+        summary = parallel.rescore(
+            project,
+            target,
+            on_topic=args.on_topic,
+            workers=args.workers or 1,
+            progress=BarProgress(enabled=sys.stderr.isatty()),
+        )
     _print_run(args.project, summary)
     return 0
 

@@ -63,9 +63,13 @@ class Scoring:
     on_topic: bool = False
     model: TrainedModel | None = None
     corrections: tuple[Correction, ...] = ()
+    sentiment: bool = True  # False: stance only (a project re-scored toward a new target)
 
     def partition(self, part: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
         """Phase 1: the scored partition and, per row, whether it names the target itself."""
+        if not self.sentiment:
+            scored = add_stance(part, self.target, on_topic=self.on_topic)
+            return scored, names_target(scored)
         scored = score(
             part,
             target=self.target,
@@ -423,12 +427,53 @@ def _manifest(
     return run
 
 
-def _stored_rows(project: Project, links: pd.DataFrame | None, rows: list[int]) -> pd.DataFrame:
-    """Rows at global positions, read back from the project (within the import transaction)."""
+def rescore(
+    project: Project,
+    target: Target,
+    *,
+    on_topic: bool = False,
+    workers: int = 1,
+    partition_rows: int = PARTITION_ROWS,
+    progress: Progress = silent,
+) -> RunSummary:
+    """Score stance toward ``target`` on the project's current statements, as a new run.
+
+    Nothing is re-imported or re-extracted; sentiment and every other column are kept. Rows are
+    read, scored and written a partition at a time, in one transaction; the earlier runs stay
+    readable with ``Project.statements(run=...)``.
+    """
+    scoring = Scoring(target, on_topic=on_topic, sentiment=False)
+    with pool(scoring, workers) as where:
+        manifest = {"target": _target_json(target), "on_topic": on_topic}
+        manifest["engine"] = where.describe()
+        with project.superseding(manifest) as run_id:
+            seqs: deque[Any] = deque()
+            run = Scored(project.current_partitions(partition_rows, seqs), where, progress=progress)
+            written = 0
+            for part in run.partitions:
+                project.write_version(run_id, part, seqs.popleft())
+                written += len(part)
+            links = pd.concat(run.links, ignore_index=True) if run.links else None
+            project.overwrite(run_id, run.fixes(lambda r: _stored_rows(project, links, r, run_id)))
+    return RunSummary(run_id, "rescore", written, 0)
+
+
+def _stored_rows(
+    project: Project, links: pd.DataFrame | None, rows: list[int], run_id: int | None = None
+) -> pd.DataFrame:
+    """Rows at global positions, read back from the project (within the open transaction)."""
     assert links is not None, "phase 2 asked for rows of an empty import"
     ids = links["statement_id"].iloc[rows].astype(str).tolist()
-    found = project.current_by_id(ids).set_index("statement_id", drop=False)
+    found = project.rows_by_id(ids, run=run_id).set_index("statement_id", drop=False)
     return found.loc[ids].set_axis(rows)
+
+
+def _target_json(target: Target) -> dict[str, Any]:
+    return {
+        "text": target.text,
+        "aliases": list(target.aliases),
+        "opponents": list(target.opponents),
+    }
 
 
 def _empty(scoring: Scoring) -> pd.DataFrame:

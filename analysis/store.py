@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +40,6 @@ import pyarrow as pa
 
 from analysis import schema
 from analysis.errors import InputError, ReactionLensError
-from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.schema import STANCE_LABELS
 
@@ -147,45 +147,60 @@ class Project:
         known = self._known_hashes()
         return {s for s, h in content_hashes.items() if (s, h) in known}
 
-    def current_by_id(self, statement_ids: Sequence[str]) -> pd.DataFrame:
-        """The current statements with these ids, as a schema table (any order)."""
+    def rows_by_id(self, statement_ids: Sequence[str], *, run: int | None = None) -> pd.DataFrame:
+        """The statements with these ids (any order): current ones, or those of one ``run``."""
         ids = pa.table({"statement_id": pa.array(list(statement_ids), pa.string())})
+        where = "current" if run is None else f"run_id = {int(run)}"
         with _registered(self.con, "wanted_ids", ids):
             raw = self.con.execute(
                 f"SELECT {_column_list()} FROM statements SEMI JOIN wanted_ids "
-                "USING (statement_id) WHERE current"
+                f"USING (statement_id) WHERE {where}"
             ).df()
         return schema.validate(raw)
 
-    def rescore_stance(
-        self, target: Any, *, manifest: Mapping[str, Any] | None = None, progress: Progress = silent
-    ) -> RunSummary:
-        """Score stance toward ``target`` on the stored statements, as a new run.
+    # ------------------------------------------------------------------ re-scoring
 
-        Nothing is re-imported or re-extracted; sentiment and every other column are kept. The
-        new rows become current; the earlier run stays readable with ``statements(run=...)``.
+    @contextmanager
+    def superseding(self, manifest: Mapping[str, Any]) -> Iterator[int]:
+        """A new run whose rows replace the current ones, all in one transaction (a re-score).
+
+        Write its rows with :meth:`write_version` (and :meth:`overwrite`) inside the block;
+        when the block ends they become current and the earlier rows stay readable by run.
         """
-        from analysis.stance import add_stance  # lazy: the stance rules load on first use
-
         self._writable()
-        raw = self.con.execute(
-            f"SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq"
-        ).df()
-        seqs = raw.pop("seq").to_numpy()
-        current = schema.validate(raw)
-        rescored = add_stance(current, target, progress=progress)
-        if not rescored["statement_id"].equals(current["statement_id"]):
-            raise ReactionLensError("stance scoring changed the rows; nothing was stored")
-        run_manifest = dict(manifest or {})
-        run_manifest.setdefault("target", _target_json(target))
         with self._transaction():
-            run_id = self._new_run("rescore", run_manifest)
-            _sql(self.con, "UPDATE statements SET current = false WHERE current")
+            run_id = self._next_run_id()
+            yield run_id
+            sql = "UPDATE statements SET current = false WHERE current AND run_id <> ?"
+            _sql(self.con, sql, [run_id])
             self._fail_after("superseded")
-            self._insert_rows(run_id, rescored, seqs)
-            n = len(rescored)
-            _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [n, run_id])
-        return RunSummary(run_id, "rescore", n, 0)
+            row = _first(self.con, "SELECT count(*) FROM statements WHERE run_id = ?", [run_id])
+            self._insert_run(run_id, "rescore", manifest)
+            added = int(row[0]) if row else 0
+            sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
+            _sql(self.con, sql, [added, run_id])
+
+    def current_partitions(self, rows: int, seqs: deque[Any]) -> Iterator[pd.DataFrame]:
+        """The current statements in import order, ``rows`` at a time; each one's ``seq``
+        array is appended to ``seqs`` (the new version of a row keeps its place)."""
+        cursor = self.con.cursor()  # a reader of its own: the writer inserts meanwhile
+        try:
+            sql = f"SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq"
+            reader: pa.RecordBatchReader = cursor.sql(sql).to_arrow_reader(rows)
+            for batch in reader:
+                frame = batch.to_pandas()
+                seqs.append(frame.pop("seq").to_numpy())
+                yield schema.validate(frame)
+        finally:
+            cursor.close()
+
+    def write_version(self, run_id: int, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
+        """New versions of stored statements, in the run of :meth:`superseding`."""
+        self._insert_rows(run_id, rows, seqs)
+
+    def overwrite(self, run_id: int, patch: pd.DataFrame) -> None:
+        """Overwrite some columns of a run's rows (``statement_id`` + schema columns)."""
+        self._update_rows(run_id, patch)
 
     # ------------------------------------------------------------------ reading
 

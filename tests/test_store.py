@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis import aggregate, schema, store
+from analysis import aggregate, parallel, schema, store
 from analysis.errors import InputError, ReactionLensError
 from analysis.report import ImportReport
 from analysis.stance import Target, add_stance
@@ -354,7 +354,7 @@ def test_rescore_stance_is_a_new_run_keeping_the_old(filled: Path) -> None:
     target = Target.parse("bus lanes", aliases=["bus lane"])
     with store.open_project(filled) as project:
         before = project.statements()
-        summary = project.rescore_stance(target)
+        summary = parallel.rescore(project, target)
         after = project.statements()
         first_run = project.statements(run=1)
         kinds = project.runs()["kind"].tolist()
@@ -369,9 +369,35 @@ def test_rescore_stance_is_a_new_run_keeping_the_old(filled: Path) -> None:
     assert stored_target["text"] == "bus lanes"
 
 
+def test_rescore_failure_leaves_project_as_before(filled: Path) -> None:
+    with store.open_project(filled, read_only=True) as project:
+        before = project.statements()
+    counts = table_counts(filled)
+
+    def fail(at: str) -> None:
+        if at == "superseded":
+            raise RuntimeError("injected failure after the old rows were superseded")
+
+    with store.open_project(filled) as project:
+        project._fail_after = fail
+        with pytest.raises(RuntimeError, match="injected"):
+            parallel.rescore(project, Target.parse("the council"), partition_rows=7)
+    assert table_counts(filled) == counts
+    with store.open_project(filled, read_only=True) as project:
+        pd.testing.assert_frame_equal(project.statements(), before)
+
+
+def test_rescore_in_partitions_on_two_processes_equals_one_pass(filled: Path) -> None:
+    target = Target.parse("the council")
+    with store.open_project(filled) as project:
+        expected = add_stance(project.statements(), target)
+        parallel.rescore(project, target, workers=2, partition_rows=9)
+        pd.testing.assert_frame_equal(project.statements(), expected)
+
+
 def test_rescore_then_append_keeps_one_current_row_per_statement(filled: Path) -> None:
     with store.open_project(filled) as project:
-        project.rescore_stance(Target.parse("the council"))
+        parallel.rescore(project, Target.parse("the council"))
         summary = append(project, "day2.csv", statements("day2.csv", 35, start=30), "c" * 64)
         assert (summary.statements_added, summary.statements_already) == (10, 25)
         assert project.count() == 65
