@@ -455,9 +455,10 @@ class Project:
         for name, value in filters.items():
             if value is None:
                 continue
-            if name == "text_contains":
-                clauses.append("text ILIKE ?")
-                params.append(f"%{value}%")
+            if name == "text_contains":  # the words as typed: % and _ are no wildcards
+                clauses.append("text ILIKE ? ESCAPE '\\'")
+                literal = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                params.append(f"%{literal}%")
             elif name not in FILTER_COLUMNS:
                 valid = [*FILTER_COLUMNS, "text_contains"]
                 raise InputError(f"cannot filter statements on {name!r}; valid: {valid}")

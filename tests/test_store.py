@@ -283,6 +283,20 @@ def test_statements_filters(filled: Path, filters: dict[str, object], expected: 
         assert len(frame) == project.count(**filters) == expected
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("50%", ["Fares up 50% on route_9"]), ("route_9", ["Fares up 50% on route_9"]), ("\\", [])],
+)
+def test_text_search_takes_wildcards_literally(
+    project_path: Path, typed: str, expected: list[str]
+) -> None:
+    frame = statements("fares.csv", 2)
+    frame["text"] = pd.array(["Fares up 50% on route_9", "Fares up 500 on routeX9"], "string")
+    with store.open_project(project_path) as project:
+        append(project, "fares.csv", frame, "f" * 64)
+        assert project.statements(text_contains=typed)["text"].tolist() == expected
+
+
 def test_statements_unknown_filter_names_valid_ones(filled: Path) -> None:
     with store.open_project(filled, read_only=True) as project:
         with pytest.raises(InputError, match="valid: .*speaker_role"):
