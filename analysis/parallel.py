@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,7 +43,7 @@ from analysis.stance.attach import _links as thread_links
 from analysis.store import Project, RunSummary, content_hashes
 
 PARTITION_ROWS = 50_000  # statements per task: seconds of scoring, tens of MB in flight
-GROUP_ROWS = 20_000  # phase 2: re-scored replies per task
+GROUP_ROWS = 5_000  # phase 2: re-scored replies per task (several, so every worker takes some)
 STANCE = ["stance_label", "stance_score", "stance_evidence"]
 LINKS = ["statement_id", "parent_id", "original_id"]
 _STAGE = "score"
@@ -444,18 +445,18 @@ def rescore(
     """
     scoring = Scoring(target, on_topic=on_topic, sentiment=False)
     with pool(scoring, workers) as where:
-        manifest = {"target": _target_json(target), "on_topic": on_topic}
+        manifest = {"target": target.to_dict(), "on_topic": on_topic}
         manifest["engine"] = where.describe()
-        with project.superseding(manifest) as run_id:
+        with project.superseding(manifest) as version:
             seqs: deque[Any] = deque()
             run = Scored(project.current_partitions(partition_rows, seqs), where, progress=progress)
-            written = 0
             for part in run.partitions:
-                project.write_version(run_id, part, seqs.popleft())
-                written += len(part)
+                version.add(part, seqs.popleft())
+            version.store()
             links = pd.concat(run.links, ignore_index=True) if run.links else None
-            project.overwrite(run_id, run.fixes(lambda r: _stored_rows(project, links, r, run_id)))
-    return RunSummary(run_id, "rescore", written, 0)
+            rows_of = partial(_stored_rows, project, links, run_id=version.run_id)
+            version.overwrite(run.fixes(rows_of))
+    return RunSummary(version.run_id, "rescore", version.spill.rows, 0)
 
 
 def _stored_rows(
@@ -466,14 +467,6 @@ def _stored_rows(
     ids = links["statement_id"].iloc[rows].astype(str).tolist()
     found = project.rows_by_id(ids, run=run_id).set_index("statement_id", drop=False)
     return found.loc[ids].set_axis(rows)
-
-
-def _target_json(target: Target) -> dict[str, Any]:
-    return {
-        "text": target.text,
-        "aliases": list(target.aliases),
-        "opponents": list(target.opponents),
-    }
 
 
 def _empty(scoring: Scoring) -> pd.DataFrame:

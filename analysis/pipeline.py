@@ -255,13 +255,7 @@ def manifest(
         "packages": {p: _version(p) for p in ("pandas", "vaderSentiment", "trafilatura")},
         "rules": {**QUOTE_VERSIONS, **STANCE_VERSIONS},
         "sentiment": (analyzer or SentimentAnalyzer()).manifest(),
-        "target": None
-        if target is None
-        else {
-            "text": target.text,
-            "aliases": list(target.aliases),
-            "opponents": list(target.opponents),
-        },
+        "target": None if target is None else target.to_dict(),
         "sources": [r.to_dict() for r in reports],
         "failures": [{"source": f.source, "error": f.error} for f in failures],
     }

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis import schema
 from analysis.errors import InputError, ReactionLensError
@@ -45,6 +47,8 @@ from analysis.schema import STANCE_LABELS
 
 SCHEMA_VERSION = 2
 APP_DIR = "reaction-lens"
+# DuckDB may otherwise cache up to 80% of the machine's memory; past this it spills to disk.
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "512MB"}
 LOCK_WAIT = 30.0  # seconds a second writer waits for the first one before giving up
 _BACKOFF = (0.02, 0.25)  # first and longest pause between lock attempts, seconds
 
@@ -113,14 +117,13 @@ class Project:
         self._writable()
         repeat = sorted(self.imported(content_hashes))
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame
-        added = offered = 0
-        with self._transaction():
-            run_id = self._next_run_id()
+        with _Spill() as spill, self._transaction():
             for part in parts:
                 table = schema.conform(part)
-                table = table[~table["source"].isin(repeat)] if repeat else table
-                offered += len(table)
-                added += self._insert_statements(run_id, table)
+                spill.add(table[~table["source"].isin(repeat)] if repeat else table)
+            run_id = self._next_run_id()
+            added = self._insert_new(run_id, spill)
+            offered = spill.rows
             self._fail_after("statements")
             if updates is not None:
                 self._update_rows(run_id, updates())
@@ -161,16 +164,18 @@ class Project:
     # ------------------------------------------------------------------ re-scoring
 
     @contextmanager
-    def superseding(self, manifest: Mapping[str, Any]) -> Iterator[int]:
+    def superseding(self, manifest: Mapping[str, Any]) -> Iterator[Version]:
         """A new run whose rows replace the current ones, all in one transaction (a re-score).
 
-        Write its rows with :meth:`write_version` (and :meth:`overwrite`) inside the block;
-        when the block ends they become current and the earlier rows stay readable by run.
+        Give it its rows through the :class:`Version` inside the block; when the block ends
+        they become current and the earlier rows stay readable by run.
         """
         self._writable()
-        with self._transaction():
+        with _Spill() as spill, self._transaction():
             run_id = self._next_run_id()
-            yield run_id
+            version = Version(self, run_id, spill)
+            yield version
+            version.store()
             sql = "UPDATE statements SET current = false WHERE current AND run_id <> ?"
             _sql(self.con, sql, [run_id])
             self._fail_after("superseded")
@@ -193,14 +198,6 @@ class Project:
                 yield schema.validate(frame)
         finally:
             cursor.close()
-
-    def write_version(self, run_id: int, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
-        """New versions of stored statements, in the run of :meth:`superseding`."""
-        self._insert_rows(run_id, rows, seqs)
-
-    def overwrite(self, run_id: int, patch: pd.DataFrame) -> None:
-        """Overwrite some columns of a run's rows (``statement_id`` + schema columns)."""
-        self._update_rows(run_id, patch)
 
     # ------------------------------------------------------------------ reading
 
@@ -389,31 +386,32 @@ class Project:
                 [r.source, hashes.get(r.source), run_id, r.layout, json.dumps(r.to_dict())],
             )
 
-    def _insert_statements(self, run_id: int, table: pd.DataFrame) -> int:
-        """Insert rows whose statement id is new (first occurrence within ``table`` wins)."""
-        fresh = table.drop_duplicates("statement_id")
-        ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
-        with _registered(self.con, "incoming_ids", ids):
-            known = self.con.execute(
-                "SELECT i.statement_id FROM incoming_ids i SEMI JOIN statements s "
-                "ON s.statement_id = i.statement_id"
-            ).df()["statement_id"]
-        fresh = fresh[~fresh["statement_id"].isin(set(known))]
+    def _insert_new(self, run_id: int, spill: _Spill) -> int:
+        """Insert the spilled rows whose statement id is new (a repeated id: its first row)."""
+        if not spill.rows:
+            return 0
         row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
-        start = int(row[0]) + 1 if row else 1
-        self._insert_rows(run_id, fresh, range(start, start + len(fresh)))
-        return len(fresh)
+        start = int(row[0]) if row else 0
+        fresh = (
+            f"SELECT * FROM {spill.sql} s WHERE NOT EXISTS "
+            "(SELECT 1 FROM statements t WHERE t.statement_id = s.statement_id) "
+            "QUALIFY row_number() OVER (PARTITION BY statement_id ORDER BY pos) = 1"
+        )
+        inserted = _first(
+            self.con,
+            f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
+            f"SELECT {_column_list()}, {run_id}, {start} + row_number() OVER (ORDER BY pos), true "
+            f"FROM ({fresh})",
+        )
+        return int(inserted[0]) if inserted else 0
 
-    def _insert_rows(self, run_id: int, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
-        if rows.empty:
-            return
-        arrow = pa.Table.from_pandas(schema.conform(rows), preserve_index=False)
-        arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
-        with _registered(self.con, "incoming", arrow):
+    def _insert_versions(self, run_id: int, spill: _Spill) -> None:
+        """Insert spilled new versions of stored rows, each keeping its ``seq``."""
+        if spill.rows:
             _sql(
                 self.con,
                 f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
-                f"SELECT {_column_list()}, {run_id}, seq, true FROM incoming",
+                f"SELECT {_column_list()}, {run_id}, seq, true FROM {spill.sql}",
             )
 
     def _update_rows(self, run_id: int, patch: pd.DataFrame) -> None:
@@ -469,6 +467,69 @@ class Project:
                 clauses.append(f"{name} IN (SELECT unnest(?))")
                 params.append([str(v) for v in value])
         return " AND ".join(clauses), params
+
+
+class _Spill:
+    """Rows on their way into the project, held in Parquet files rather than in memory.
+
+    DuckDB keeps a transaction's rows in memory while they arrive in many small inserts (2.5 GB
+    for a million comments); one INSERT reading these files writes them to the database file as
+    it goes (under 0.7 GB). A row's place in the import is its ``pos``.
+    """
+
+    def __enter__(self) -> _Spill:
+        self._dir = tempfile.TemporaryDirectory(prefix="reaction-lens-spill-")
+        self.files: list[Path] = []
+        self.rows = 0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._dir.cleanup()
+
+    def add(self, table: pd.DataFrame, seqs: Sequence[int] | Any = None) -> None:
+        if table.empty:
+            return
+        arrow = pa.Table.from_pandas(schema.conform(table), preserve_index=False)
+        arrow = arrow.append_column("pos", pa.array(range(self.rows, self.rows + len(table))))
+        if seqs is not None:
+            arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
+        path = Path(self._dir.name) / f"part-{len(self.files):06d}.parquet"
+        pq.write_table(arrow, path)
+        self.files.append(path)
+        self.rows += len(table)
+
+    @property
+    def sql(self) -> str:
+        """The files as a table expression (paths we made: no user text in them)."""
+        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in self.files)
+        return f"read_parquet([{paths}])"
+
+
+@dataclass
+class Version:
+    """The rows of a re-score run on their way in (:meth:`Project.superseding`)."""
+
+    project: Project
+    run_id: int
+    spill: _Spill
+    stored: bool = False
+
+    def add(self, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
+        """New versions of stored statements, each with the ``seq`` of the row it replaces."""
+        if self.stored:
+            raise ReactionLensError("this re-score's rows are stored already")
+        self.spill.add(rows, seqs)
+
+    def store(self) -> None:
+        """Move the rows given so far into the project (once; the block's end does it too)."""
+        if not self.stored:
+            self.project._insert_versions(self.run_id, self.spill)
+            self.stored = True
+
+    def overwrite(self, patch: pd.DataFrame) -> None:
+        """Overwrite some columns of this run's rows (``statement_id`` + schema columns)."""
+        self.store()
+        self.project._update_rows(self.run_id, patch)
 
 
 # ---------------------------------------------------------------------- opening
@@ -544,7 +605,7 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
     pause = _BACKOFF[0]
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise InputError(f"project {path} cannot be opened: {exc}") from exc
@@ -718,16 +779,6 @@ def _key_column(column: pd.Series, key: str) -> pd.Series:
     if key == "day":
         return pd.to_datetime(column).dt.tz_localize("UTC").astype("object")
     return column.astype("object")
-
-
-def _target_json(target: Any) -> dict[str, Any] | None:
-    if target is None:
-        return None
-    return {
-        "text": target.text,
-        "aliases": list(target.aliases),
-        "opponents": list(target.opponents),
-    }
 
 
 __all__ = [

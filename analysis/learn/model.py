@@ -480,11 +480,7 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
     header = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
-        "target": {
-            "text": model.target.text,
-            "aliases": list(model.target.aliases),
-            "opponents": list(model.target.opponents),
-        },
+        "target": model.target.to_dict(),
         "classes": list(model.classes),
         **model.info,
     }

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from analysis.errors import InputError
 from analysis.stance.cues import COMMON_WORDS
@@ -52,6 +52,10 @@ class Target:
         if not cleaned:
             raise InputError(f"the target is empty; name what the stance is toward, {_EXAMPLE}")
         return cls(cleaned, _clean(aliases), _clean(opponents))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The target as manifests, models and projects record it (JSON-ready)."""
+        return {"text": self.text, "aliases": list(self.aliases), "opponents": list(self.opponents)}
 
 
 def _clean(names: Iterable[str] | None) -> tuple[str, ...]:
