@@ -344,15 +344,7 @@ def describe_run(dataset: Dataset) -> dict[str, Any]:
     """The dataset's manifest with its target, stance settings, model and corrections."""
     run = dict(dataset.manifest)
     target = dataset.target
-    run["target"] = (
-        None
-        if target is None
-        else {
-            "text": target.text,
-            "aliases": list(target.aliases),
-            "opponents": list(target.opponents),
-        }
-    )
+    run["target"] = None if target is None else target.to_dict()
     run["stance_settings"] = {**STANCE_SETTINGS, "on_topic": dataset.on_topic}
     model = dataset.model
     run["stance_model"] = None if model is None else {"name": model.name, **model.info}
