@@ -117,13 +117,21 @@ class Project:
         self._writable()
         repeat = sorted(self.imported(content_hashes))
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame
+        offered = 0
         with _Spill() as spill, self._transaction():
+            _sql(self.con, "CREATE OR REPLACE TEMP TABLE import_ids (statement_id VARCHAR)")
+            row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
+            start = int(row[0]) + 1 if row else 1
             for part in parts:
                 table = schema.conform(part)
-                spill.add(table[~table["source"].isin(repeat)] if repeat else table)
+                table = table[~table["source"].isin(repeat)] if repeat else table
+                offered += len(table)
+                new = self._new_rows(table)
+                spill.add(new, range(start + spill.rows, start + spill.rows + len(new)))
+            _sql(self.con, "DROP TABLE import_ids")
             run_id = self._next_run_id()
-            added = self._insert_new(run_id, spill)
-            offered = spill.rows
+            self._insert_spilled(run_id, spill)
+            added = spill.rows
             self._fail_after("statements")
             if updates is not None:
                 self._update_rows(run_id, updates())
@@ -386,27 +394,27 @@ class Project:
                 [r.source, hashes.get(r.source), run_id, r.layout, json.dumps(r.to_dict())],
             )
 
-    def _insert_new(self, run_id: int, spill: _Spill) -> int:
-        """Insert the spilled rows whose statement id is new (a repeated id: its first row)."""
-        if not spill.rows:
-            return 0
-        row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
-        start = int(row[0]) if row else 0
-        fresh = (
-            f"SELECT * FROM {spill.sql} s WHERE NOT EXISTS "
-            "(SELECT 1 FROM statements t WHERE t.statement_id = s.statement_id) "
-            "QUALIFY row_number() OVER (PARTITION BY statement_id ORDER BY pos) = 1"
-        )
-        inserted = _first(
-            self.con,
-            f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
-            f"SELECT {_column_list()}, {run_id}, {start} + row_number() OVER (ORDER BY pos), true "
-            f"FROM ({fresh})",
-        )
-        return int(inserted[0]) if inserted else 0
+    def _new_rows(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Rows whose statement id neither the project nor this import holds yet (the first of
+        a repeated id); their ids join the import's, kept in DuckDB rather than in Python."""
+        fresh = table.drop_duplicates("statement_id")
+        ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
+        with _registered(self.con, "incoming_ids", ids):
+            known = self.con.execute(
+                "SELECT statement_id FROM incoming_ids i WHERE EXISTS (SELECT 1 FROM statements s "
+                "WHERE s.statement_id = i.statement_id) OR EXISTS (SELECT 1 FROM import_ids j "
+                "WHERE j.statement_id = i.statement_id)"
+            ).df()["statement_id"]
+            fresh = fresh[~fresh["statement_id"].isin(set(known))]
+            _sql(
+                self.con,
+                "INSERT INTO import_ids SELECT statement_id FROM incoming_ids "
+                "WHERE statement_id NOT IN (SELECT statement_id FROM import_ids)",
+            )
+        return fresh
 
-    def _insert_versions(self, run_id: int, spill: _Spill) -> None:
-        """Insert spilled new versions of stored rows, each keeping its ``seq``."""
+    def _insert_spilled(self, run_id: int, spill: _Spill) -> None:
+        """Insert the spilled rows into ``run_id`` with the ``seq`` each was given."""
         if spill.rows:
             _sql(
                 self.con,
@@ -474,7 +482,7 @@ class _Spill:
 
     DuckDB keeps a transaction's rows in memory while they arrive in many small inserts (2.5 GB
     for a million comments); one INSERT reading these files writes them to the database file as
-    it goes (under 0.7 GB). A row's place in the import is its ``pos``.
+    it goes (under 0.7 GB).
     """
 
     def __enter__(self) -> _Spill:
@@ -486,13 +494,12 @@ class _Spill:
     def __exit__(self, *exc: object) -> None:
         self._dir.cleanup()
 
-    def add(self, table: pd.DataFrame, seqs: Sequence[int] | Any = None) -> None:
+    def add(self, table: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
+        """Rows and the ``seq`` each will have in the project."""
         if table.empty:
             return
         arrow = pa.Table.from_pandas(schema.conform(table), preserve_index=False)
-        arrow = arrow.append_column("pos", pa.array(range(self.rows, self.rows + len(table))))
-        if seqs is not None:
-            arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
+        arrow = arrow.append_column("seq", pa.array(list(seqs), pa.int64()))
         path = Path(self._dir.name) / f"part-{len(self.files):06d}.parquet"
         pq.write_table(arrow, path)
         self.files.append(path)
@@ -523,7 +530,7 @@ class Version:
     def store(self) -> None:
         """Move the rows given so far into the project (once; the block's end does it too)."""
         if not self.stored:
-            self.project._insert_versions(self.run_id, self.spill)
+            self.project._insert_spilled(self.run_id, self.spill)
             self.stored = True
 
     def overwrite(self, patch: pd.DataFrame) -> None:
