@@ -61,3 +61,15 @@ def test_parse_times_out_of_range_datetime_column_is_empty() -> None:
     column = pd.Series(pd.to_datetime(["0500-01-01", "2026-03-09"], format="ISO8601").as_unit("s"))
     parsed, _ = parse_times(column)
     assert parsed.isna().tolist() == [True, False]
+
+
+def test_epoch_seconds_and_milliseconds_mixed_in_one_column() -> None:
+    """Whole-number seconds beside milliseconds: dividing the latter must not fail on ints."""
+    parsed, _ = parse_times(
+        pd.Series(["100000000001", "1709629200", "1709629200000"], dtype="string")
+    )
+    assert list(parsed) == [
+        pd.Timestamp("1973-03-03T09:46:40.001Z"),
+        pd.Timestamp("2024-03-05T09:00:00Z"),
+        pd.Timestamp("2024-03-05T09:00:00Z"),
+    ]

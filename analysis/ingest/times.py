@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import pandas as pd
 
@@ -91,13 +91,24 @@ def _in_range(parsed: pd.Series) -> pd.Series:
     return parsed.where((parsed >= low) & (parsed <= high)).astype(UTC_DTYPE)
 
 
+_EPOCH_UNITS: tuple[tuple[Literal["s", "ms", "us"], float, float], ...] = (
+    ("s", 0, _MS),
+    ("ms", _MS, _US),
+    ("us", _US, float("inf")),
+)
+
+
 def _epoch(text: pd.Series) -> pd.Series:
     text = text[text.str.fullmatch(_NUMBER).fillna(False).astype(bool)]
     number = pd.to_numeric(text, errors="coerce")
     number = number[number.abs() >= _EPOCH_MIN]
-    seconds = number.where(number.abs() < _MS, number / 1000)
-    seconds = seconds.where(number.abs() < _US, number / 1_000_000)
-    return _in_range(pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"))
+    size = number.abs()
+    # each magnitude in its own unit: dividing milliseconds into float seconds loses digits
+    parts = [
+        pd.to_datetime(number[(size >= low) & (size < high)], unit=unit, utc=True, errors="coerce")
+        for unit, low, high in _EPOCH_UNITS
+    ]
+    return _in_range(pd.concat(parts).reindex(number.index))
 
 
 def _twitter(text: pd.Series) -> pd.Series:
