@@ -28,7 +28,7 @@ import pyarrow as pa
 from analysis import aggregate, schema
 from analysis.errors import InputError
 from analysis.schema import ROLES, STANCE_LABELS
-from analysis.store import Project
+from analysis.store import Project, share_from_summary
 
 #: Filter field -> statement column (the dashboard's Filters use the same field names).
 FILTER_FIELDS = {
@@ -270,29 +270,6 @@ def stance_share(project: Project, w: Where, *, by: str = "speaker_role") -> pd.
     """:func:`analysis.aggregate.stance_share` from :func:`summarize` (a few rows, not all)."""
     wide = summarize(project, w, by)
     return share_from_summary(wide, by)
-
-
-def share_from_summary(wide: pd.DataFrame, by: str) -> pd.DataFrame:
-    """The long favor/against/neutral share table of a per-group summary."""
-    wide = wide[wide[list(STANCE_LABELS)].sum(axis=1) > 0].set_index(by)
-    if by == "speaker_role":
-        order = [r for r in ROLES if r in wide.index]
-        wide = wide.reindex(order + [g for g in wide.index if g not in order])
-    else:
-        wide = wide.sort_index()
-    counts = wide[list(STANCE_LABELS)].to_numpy(dtype="int64")
-    long = pd.DataFrame(
-        [
-            (group, label, int(n))
-            for group, row in zip(wide.index, counts, strict=True)
-            for label, n in zip(STANCE_LABELS, row, strict=True)
-        ],
-        columns=[by, "stance_label", "statements"],
-    )
-    totals = long.groupby(by, sort=False)["statements"].transform("sum")
-    long["statements"] = long["statements"].astype("int64")
-    long["share"] = (long["statements"] / totals).astype("float64")
-    return long
 
 
 def sentiment_histogram(

@@ -289,26 +289,7 @@ class Project:
         self, by: str = "speaker_role", *, run: int | None = None, **filters: Any
     ) -> pd.DataFrame:
         """:func:`analysis.aggregate.stance_share` from the SQL aggregate (a few rows, not all)."""
-        wide = self.aggregate_sql(by, run=run, **filters)
-        wide = wide[wide[list(STANCE_LABELS)].sum(axis=1) > 0].set_index(by)
-        if by == "speaker_role":
-            order = [r for r in schema.ROLES if r in wide.index]
-            wide = wide.reindex(order + [g for g in wide.index if g not in order])
-        else:
-            wide = wide.sort_index()
-        counts = wide[list(STANCE_LABELS)].to_numpy(dtype="int64")
-        long = pd.DataFrame(
-            [
-                (group, label, int(n))
-                for group, row in zip(wide.index, counts, strict=True)
-                for label, n in zip(STANCE_LABELS, row, strict=True)
-            ],
-            columns=[by, "stance_label", "statements"],
-        )
-        totals = long.groupby(by, sort=False)["statements"].transform("sum")
-        long["statements"] = long["statements"].astype("int64")
-        long["share"] = (long["statements"] / totals).astype("float64")
-        return long
+        return share_from_summary(self.aggregate_sql(by, run=run, **filters), by)
 
     def runs(self) -> pd.DataFrame:
         """Every run: id, kind, when, how many statements it added, its target (JSON text)."""
@@ -475,6 +456,29 @@ class Project:
                 clauses.append(f"{name} IN (SELECT unnest(?))")
                 params.append([str(v) for v in value])
         return " AND ".join(clauses), params
+
+
+def share_from_summary(wide: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The long favor/against/neutral share table of a per-group summary (``aggregate_sql``)."""
+    wide = wide[wide[list(STANCE_LABELS)].sum(axis=1) > 0].set_index(by)
+    if by == "speaker_role":
+        order = [r for r in schema.ROLES if r in wide.index]
+        wide = wide.reindex(order + [g for g in wide.index if g not in order])
+    else:
+        wide = wide.sort_index()
+    counts = wide[list(STANCE_LABELS)].to_numpy(dtype="int64")
+    long = pd.DataFrame(
+        [
+            (group, label, int(n))
+            for group, row in zip(wide.index, counts, strict=True)
+            for label, n in zip(STANCE_LABELS, row, strict=True)
+        ],
+        columns=[by, "stance_label", "statements"],
+    )
+    totals = long.groupby(by, sort=False)["statements"].transform("sum")
+    long["statements"] = long["statements"].astype("int64")
+    long["share"] = (long["statements"] / totals).astype("float64")
+    return long
 
 
 class _Spill:
