@@ -35,6 +35,9 @@ from dashboard import charts, export, filters, views
 
 OPEN_WAIT = 3.0  # seconds to wait for a writer before telling the analyst to try again
 EXPORT_ROWS = 100_000  # downloads built in the browser session hold at most this many rows
+SPEAKER_ROWS = (
+    1_000  # the Speakers table lists the most active speakers; the rest are a filter away
+)
 CSV_BATCH = 50_000
 SEARCHES_KEPT = 4  # text searches whose matching rows a session keeps (8 bytes per match)
 
@@ -191,7 +194,7 @@ def top_evidence(project: Project, w: Where, kind: str, *, n: int = 8) -> pd.Dat
     return aggregate.top_evidence(rows, kind=kind, by="speaker_role", n=n)
 
 
-def speakers(project: Project, w: Where, *, limit: int) -> pd.DataFrame:
+def speakers(project: Project, w: Where, *, limit: int = SPEAKER_ROWS) -> pd.DataFrame:
     """The ``limit`` most active speakers: main role, statements, means, side counts (as
     :func:`dashboard.views.speakers`)."""
     table = project_views.summarize(project, w, "speaker", limit=limit)
@@ -219,7 +222,7 @@ def explorer(project: Project, w: Where, *, sort: str, page: int, size: int) -> 
 
 def records(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as the dicts :func:`dashboard.render.statement_card` draws."""
-    return [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")]
+    return views.full_rows(rows, rows.index)
 
 
 def export_rows(project: Project, w: Where, *, limit: int = EXPORT_ROWS) -> pd.DataFrame:

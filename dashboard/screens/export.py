@@ -10,6 +10,7 @@ import streamlit as st
 
 from analysis.errors import ReactionLensError
 from dashboard import export, learn, sidebar, state, views
+from dashboard.screens import layouts
 
 dataset = state.init()
 view, chosen = sidebar.filtered(dataset)
@@ -76,47 +77,14 @@ rows = dataset.statements.loc[view.index]
 run = export.export_manifest(
     dataset.manifest, filters=chosen.describe(), rows=len(rows), total=len(dataset.statements)
 )
-st.markdown(
-    f"**{len(rows):,} of {len(dataset.statements):,} statements**"
-    + (" — the sidebar filters apply." if chosen.active else ", no filter applied.")
-)
-st.caption(
-    "Files are built when you click. CSV cells that a spreadsheet would run as a formula "
-    "(starting with = + - @ tab or CR) are prefixed with an apostrophe."
-)
-
-c1, c2, c3, c4 = st.columns(4)
-c1.download_button(
-    "CSV",
-    functools.partial(export.to_csv, rows),
-    "statements.csv",
-    "text/csv",
-    key="dl_csv",
-    icon=":material/table:",
-)
-c2.download_button(
-    "JSON (with manifest)",
-    functools.partial(export.to_json, rows, run),
-    "statements.json",
-    "application/json",
-    key="dl_json",
-    icon=":material/data_object:",
-)
-c3.download_button(
-    "Parquet",
-    functools.partial(export.to_parquet, rows, run),
-    "statements.parquet",
-    "application/vnd.apache.parquet",
-    key="dl_parquet",
-    icon=":material/database:",
-)
-c4.download_button(
-    "Run manifest",
-    export.manifest_json(run),
-    "manifest.json",
-    "application/json",
-    key="dl_manifest",
-    icon=":material/receipt_long:",
+layouts.export_count(len(rows), len(dataset.statements), filtered=chosen.active)
+layouts.downloads(
+    {
+        "csv": functools.partial(export.to_csv, rows),
+        "json": functools.partial(export.to_json, rows, run),
+        "parquet": functools.partial(export.to_parquet, rows, run),
+    },
+    run,
 )
 
 st.subheader("Charts")

@@ -17,23 +17,13 @@ import streamlit as st
 from analysis.errors import ReactionLensError
 from analysis.schema import SENTIMENT_LABELS, STANCE_LABELS
 from dashboard import filters, learn, render, sidebar, state, views
+from dashboard.screens import layouts
 
 TABLE_ROWS = 5_000
 KEEP = "(automatic)"  # a card picker's "no correction": choosing it takes yours off
 LABELS = {"stance": STANCE_LABELS, "sentiment": SENTIMENT_LABELS}
 PENDING = "bulk_pending"  # a bulk correction waiting for its confirmation
 ERROR = "correction_error"
-COLUMNS = [
-    "speaker",
-    "speaker_role",
-    "text",
-    "sentiment_label",
-    "sentiment_compound",
-    "stance_label",
-    "stance_score",
-    "posted_at",
-    "source",
-]
 
 dataset = state.init()
 view, chosen = sidebar.filtered(dataset)
@@ -156,22 +146,10 @@ if ERROR in st.session_state:
 if dataset.corrections_error:
     st.error(dataset.corrections_error)
 if len(view) == 0:
-    st.info(
-        "No statement matches the filters. Loosen them in the sidebar or press *Clear filters*."
-    )
-    st.stop()
+    layouts.no_match()
 
-top = st.columns([2, 1, 1])
-top[0].markdown(f"**{len(view):,} statements match**" + (" (filtered)" if chosen.active else ""))
-sort = top[1].selectbox("Sort", list(views.SORTS), key="explorer_sort")
-size = top[2].selectbox("Per page", [10, 20, 50], index=1, key="explorer_size")
-pages = max(1, -(-len(view) // size))
-if st.session_state.get("explorer_page", 1) > pages:
-    st.session_state["explorer_page"] = 1
-page = st.number_input(
-    f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="explorer_page"
-)
-rows, _ = views.page_of(view, sort=sort, page=int(page), size=size)
+sort, size, page = layouts.explorer_controls(len(view), filtered=chosen.active)
+rows, _ = views.page_of(view, sort=sort, page=page, size=size)
 _bulk(view, chosen)
 
 st.markdown(render.LEGEND, unsafe_allow_html=True)
@@ -180,7 +158,7 @@ for row, record in zip(rows.index, views.full_rows(dataset.statements, rows.inde
     _pickers(record, row)
 
 with st.expander("As a table"):
-    shown = dataset.statements.loc[view.index[:TABLE_ROWS], COLUMNS]
+    shown = dataset.statements.loc[view.index[:TABLE_ROWS], layouts.EXPLORER_COLUMNS]
     shown = shown.assign(corrected=learn.corrected_fields(dataset.statements.loc[shown.index]))
     if len(view) > TABLE_ROWS:
         st.caption(f"First {TABLE_ROWS:,} rows; the Export page downloads all {len(view):,}.")
