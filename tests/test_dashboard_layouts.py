@@ -134,3 +134,28 @@ def test_layouts_overview_shows_the_statements_clicked_in_the_scatter(
     _page(at, prefix, "overview")
     assert any(m.value == "**Selected statements**" for m in at.markdown)
     assert len([m for m in at.markdown if CARD in m.value]) == 3
+
+
+@pytest.mark.parametrize(
+    "mode, typed, said",
+    [
+        ("memory", "missing.duckdb", "does not exist; create it with --project"),
+        ("memory", "missing.duckdb", "The current data stays loaded."),
+        ("memory", "  ", "Type the path of a .duckdb project file first."),
+        ("project", "missing.duckdb", "does not exist; create it with --project"),
+        ("project", "missing.duckdb", "The current project stays open."),
+    ],
+)
+def test_layouts_data_page_says_why_a_project_did_not_open(
+    modes: dict[str, tuple[AppTest, str]], tmp_path: Path, mode: str, typed: str, said: str
+) -> None:
+    at, prefix = modes[mode]
+    _page(at, prefix, "data")
+    before = at.session_state["project"] if mode == "project" else None
+    at.text_input(key="project_path").set_value(str(tmp_path / typed) if typed.strip() else typed)
+    at.button(key="project_open").click().run()
+    assert any(said in e.value for e in at.error), [e.value for e in at.error]
+    if mode == "project":  # the open project stays open
+        assert at.session_state["project"] is before
+    else:
+        assert "project" not in at.session_state

@@ -7,16 +7,16 @@ a refused URL or an empty target shows a message saying what to do, and the rest
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from analysis import pipeline
-from analysis.errors import InputError, ReactionLensError
+from analysis.errors import InputError
 from analysis.ingest import ColumnMapping
 from analysis.stance import Target
 from dashboard import data, state
+from dashboard.screens import layouts
 
 MAPPING_LABELS = {
     "text": "text",
@@ -281,16 +281,8 @@ st.caption(
     "A project file (`.duckdb`, written by `reaction-lens analyze --project`) can hold millions "
     "of statements; it is opened read-only and every page asks it in SQL instead of loading it."
 )
-st.text_input("Project file (.duckdb) on this computer", key="project_path")
-if st.button("Open project", key="project_open"):
-    typed = str(st.session_state.get("project_path") or "").strip()
-    if not typed:
-        st.error("Type the path of a .duckdb project file first.")
-    else:
-        try:
-            opened = state.open_project(Path(typed).expanduser())
-        except ReactionLensError as exc:
-            st.error(f"{exc}. The current data stays loaded.")
-        else:
-            st.session_state[state.NOTICE] = f"Opened {opened.origin}."
-            st.rerun()
+typed = layouts.project_path("Open project")
+if typed == "":
+    st.error("Type the path of a .duckdb project file first.")
+elif typed is not None:
+    layouts.open_project(typed, kept="The current data stays loaded.")

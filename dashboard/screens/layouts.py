@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.errors import ReactionLensError
 from analysis.stance import Target
 from dashboard import export, filters, render, state, views
 from dashboard.project import SPEAKER_ROWS
@@ -275,3 +276,25 @@ def downloads(
         key="dl_manifest",
         icon=":material/receipt_long:",
     )
+
+
+# ---- Data ----------------------------------------------------------------------------------
+def project_path(button: str) -> str | None:
+    """The box for a project file's path and its ``button``: the path typed (stripped) when the
+    button was pressed, else None."""
+    st.text_input("Project file (.duckdb) on this computer", key="project_path")
+    if not st.button(button, key="project_open"):
+        return None
+    return str(st.session_state.get("project_path") or "").strip()
+
+
+def open_project(typed: str, *, kept: str) -> None:
+    """Switch to the project at ``typed`` and rerun; when it cannot be opened, an error that
+    ends with ``kept`` (what stays loaded)."""
+    try:
+        opened = state.open_project(Path(typed).expanduser())
+    except ReactionLensError as exc:
+        st.error(f"{exc}. {kept}")
+    else:
+        st.session_state[state.NOTICE] = f"Opened {opened.origin}."
+        st.rerun()

@@ -3,13 +3,11 @@ runs, the target, and switching to another project or back to the sample."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from analysis import project_views
-from analysis.errors import ReactionLensError
 from dashboard import project, sidebar, state
+from dashboard.screens import layouts
 
 SKIPPED_SHOWN = 100
 
@@ -75,13 +73,6 @@ runs = project.runs_table(source)
 st.dataframe(runs, hide_index=True, key="runs_table")
 
 st.subheader("Open another project")
-st.text_input("Project file (.duckdb) on this computer", key="project_path")
-if st.button("Open", key="project_open"):
-    typed = str(st.session_state.get("project_path") or "").strip()
-    try:
-        opened = state.open_project(Path(typed).expanduser())
-    except ReactionLensError as exc:
-        st.error(f"{exc}. The current project stays open.")
-    else:
-        st.session_state[state.NOTICE] = f"Opened {opened.origin}."
-        st.rerun()
+typed = layouts.project_path("Open")
+if typed is not None:
+    layouts.open_project(typed, kept="The current project stays open.")
