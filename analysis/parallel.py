@@ -40,11 +40,14 @@ from analysis.stance import Target, add_stance
 # reused, not copied, so phase 2 finds exactly the threads the one-pass run follows.
 from analysis.stance.attach import _MENTION_KINDS as MENTION_KINDS
 from analysis.stance.attach import _links as thread_links
-from analysis.store import Project, RunSummary, content_hashes
+from analysis.store import Project, RunSummary, StagedRows, content_hashes
 
 PARTITION_ROWS = 50_000  # statements per task: seconds of scoring, tens of MB in flight
 GROUP_ROWS = 5_000  # phase 2: re-scored replies per task (several, so every worker takes some)
 STANCE = ["stance_label", "stance_score", "stance_evidence"]
+# What phase 2 reads of a stored row: the text and speaker a stance reading depends on
+# (analysis.stance.attach._keys), the thread links (._links), and the text corrections match on.
+READS = ["statement_id", "parent_id", "original_id", "text", "speaker", "speaker_role"]
 LINKS = ["statement_id", "parent_id", "original_id"]
 _STAGE = "score"
 
@@ -390,9 +393,9 @@ def analyze_into(
         stream = load_stream(fresh, chunk_rows=partition_rows, progress=progress, **load_options)
         run = Scored(recut(stream.chunks, partition_rows), where, progress=progress)
 
-        def fixes() -> pd.DataFrame:
+        def fixes(staged: StagedRows) -> pd.DataFrame:
             links = pd.concat(run.links, ignore_index=True) if run.links else None
-            found = run.fixes(lambda rows: _stored_rows(project, links, rows))
+            found = run.fixes(partial(_staged_rows, staged, links))
             if links is None or found.empty:
                 return found
             first = ~links["statement_id"].duplicated().to_numpy()  # the rows a project keeps
@@ -452,20 +455,16 @@ def rescore(
             run = Scored(project.current_partitions(partition_rows, seqs), where, progress=progress)
             for part in run.partitions:
                 version.add(part, seqs.popleft())
-            version.store()
             links = pd.concat(run.links, ignore_index=True) if run.links else None
-            rows_of = partial(_stored_rows, project, links, run_id=version.run_id)
-            version.overwrite(run.fixes(rows_of))
+            version.store(run.fixes(partial(_staged_rows, version.rows, links)))
     return RunSummary(version.run_id, "rescore", version.spill.rows, 0)
 
 
-def _stored_rows(
-    project: Project, links: pd.DataFrame | None, rows: list[int], run_id: int | None = None
-) -> pd.DataFrame:
-    """Rows at global positions, read back from the project (within the open transaction)."""
+def _staged_rows(staged: StagedRows, links: pd.DataFrame | None, rows: list[int]) -> pd.DataFrame:
+    """The columns a stance reading depends on, of rows at global positions (phase 2)."""
     assert links is not None, "phase 2 asked for rows of an empty import"
     ids = links["statement_id"].iloc[rows].astype(str).tolist()
-    found = project.rows_by_id(ids, run=run_id).set_index("statement_id", drop=False)
+    found = staged(sorted(set(ids)), READS).set_index("statement_id", drop=False)
     return found.loc[ids].set_axis(rows)
 
 

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,11 @@ _SQL_TYPES = {
 FILTER_COLUMNS = schema.CATEGORICAL
 _DERIVED_KEYS = {"day": "date_trunc('day', posted_at AT TIME ZONE 'UTC')"}
 _GROUP_KEYS = (*FILTER_COLUMNS, *_DERIVED_KEYS)
+
+
+#: ``(statement ids, columns) -> those columns of those rows`` while an import or re-score is on
+#: its way in: its own rows and, for an import, the project's current ones.
+StagedRows = Callable[[Sequence[str], Sequence[str]], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class Project:
         manifest: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
         *,
         content_hashes: Mapping[str, str],
-        updates: Callable[[], pd.DataFrame] | None = None,
+        updates: Callable[[StagedRows], pd.DataFrame] | None = None,
     ) -> RunSummary:
         """Add one analysed import as a new run, in one transaction.
 
@@ -110,9 +116,10 @@ class Project:
                 its ``target`` is stored too.
             content_hashes: source name -> sha256 of its bytes (:func:`content_hash`); a source
                 whose hash is already stored is left out, so importing a file twice adds nothing.
-            updates: called once every partition is stored; returns ``statement_id`` and some
-                schema columns to overwrite on this run's rows (an engine's late corrections,
-                such as replies whose thread crossed partitions), inside the same transaction.
+            updates: called once every partition is given, with a reader of the rows this
+                import holds or the project already held (:data:`StagedRows`); returns
+                ``statement_id`` and some schema columns that replace those of this run's rows
+                (an engine's late corrections, such as replies whose thread crossed partitions).
         """
         self._writable()
         repeat = sorted(self.imported(content_hashes))
@@ -129,12 +136,11 @@ class Project:
                 new = self._new_rows(table)
                 spill.add(new, range(start + spill.rows, start + spill.rows + len(new)))
             _sql(self.con, "DROP TABLE import_ids")
+            patch = None if updates is None else updates(partial(self._staged, spill, True))
             run_id = self._next_run_id()
-            self._insert_spilled(run_id, spill)
+            self._insert_spilled(run_id, spill, patch)
             added = spill.rows
             self._fail_after("statements")
-            if updates is not None:
-                self._update_rows(run_id, updates())
             self._insert_run(run_id, "import", manifest() if callable(manifest) else manifest)
             self._fail_after("run")
             fresh = [r for r in reports if r.source not in repeat]
@@ -157,17 +163,6 @@ class Project:
         """The sources (name -> sha256) whose very bytes the project imported before."""
         known = self._known_hashes()
         return {s for s, h in content_hashes.items() if (s, h) in known}
-
-    def rows_by_id(self, statement_ids: Sequence[str], *, run: int | None = None) -> pd.DataFrame:
-        """The statements with these ids (any order): current ones, or those of one ``run``."""
-        ids = pa.table({"statement_id": pa.array(list(statement_ids), pa.string())})
-        where = "current" if run is None else f"run_id = {int(run)}"
-        with _registered(self.con, "wanted_ids", ids):
-            raw = self.con.execute(
-                f"SELECT {_column_list()} FROM statements SEMI JOIN wanted_ids "
-                f"USING (statement_id) WHERE {where}"
-            ).df()
-        return schema.validate(raw)
 
     # ------------------------------------------------------------------ re-scoring
 
@@ -394,29 +389,50 @@ class Project:
             )
         return fresh
 
-    def _insert_spilled(self, run_id: int, spill: _Spill) -> None:
-        """Insert the spilled rows into ``run_id`` with the ``seq`` each was given."""
-        if spill.rows:
-            _sql(
-                self.con,
-                f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
-                f"SELECT {_column_list()}, {run_id}, seq, true FROM {spill.sql}",
+    def _staged(
+        self, spill: _Spill, with_project: bool, ids: Sequence[str], columns: Sequence[str]
+    ) -> pd.DataFrame:
+        """``columns`` of the rows with these ids: spilled ones, and (``with_project``) the
+        project's current ones; only the columns asked for are read from the files."""
+        wanted = pa.table({"statement_id": pa.array(list(ids), pa.string())})
+        cols = ", ".join(_known_columns(columns))
+        parts = [f"SELECT {cols} FROM {spill.sql} SEMI JOIN wanted_ids USING (statement_id)"]
+        if with_project:
+            parts.append(
+                f"SELECT {cols} FROM statements SEMI JOIN wanted_ids USING (statement_id) "
+                "WHERE current"
             )
+        if not spill.files:
+            parts = parts[1:]
+        if not parts:
+            return pd.DataFrame(columns=list(columns))
+        with _registered(self.con, "wanted_ids", wanted):
+            return self.con.execute(" UNION ALL ".join(parts)).df()
 
-    def _update_rows(self, run_id: int, patch: pd.DataFrame) -> None:
-        """Overwrite some columns of this run's rows, matched by statement id."""
-        columns = [c for c in patch.columns if c in schema.COLUMNS and c != "statement_id"]
-        if patch.empty or not columns:
+    def _insert_spilled(self, run_id: int, spill: _Spill, patch: pd.DataFrame | None) -> None:
+        """Insert the spilled rows into ``run_id`` with the ``seq`` each was given; a row whose
+        id is in ``patch`` takes the patch's columns instead."""
+        if not spill.rows:
+            return
+        columns = [] if patch is None else _known_columns(patch.columns, key=False)
+        insert = f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
+        if not columns or patch is None or patch.empty:
+            _sql(self.con, f"{insert}SELECT {_column_list()}, {run_id}, seq, true FROM {spill.sql}")
             return
         rows = patch[["statement_id", *columns]].drop_duplicates("statement_id")
-        arrow = pa.Table.from_pandas(rows, preserve_index=False)
-        sets = ", ".join(f"{c} = p.{c}" for c in columns)
-        with _registered(self.con, "incoming_patch", arrow):
+        picked = ", ".join(
+            f"CASE WHEN p.statement_id IS NULL THEN s.{c} ELSE p.{c} END"
+            if c in columns
+            else f"s.{c}"
+            for c in schema.COLUMNS
+        )
+        with _registered(
+            self.con, "incoming_patch", pa.Table.from_pandas(rows, preserve_index=False)
+        ):
             _sql(
                 self.con,
-                f"UPDATE statements SET {sets} FROM incoming_patch p "
-                "WHERE statements.run_id = ? AND statements.statement_id = p.statement_id",
-                [run_id],
+                f"{insert}SELECT {picked}, {run_id}, s.seq, true FROM {spill.sql} s "
+                "LEFT JOIN incoming_patch p ON s.statement_id = p.statement_id",
             )
 
     def _insert_skipped(self, run_id: int, reports: Sequence[ImportReport]) -> int:
@@ -531,16 +547,16 @@ class Version:
             raise ReactionLensError("this re-score's rows are stored already")
         self.spill.add(rows, seqs)
 
-    def store(self) -> None:
-        """Move the rows given so far into the project (once; the block's end does it too)."""
-        if not self.stored:
-            self.project._insert_spilled(self.run_id, self.spill)
-            self.stored = True
+    def rows(self, ids: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+        """``columns`` of the new versions given so far with these ids (:data:`StagedRows`)."""
+        return self.project._staged(self.spill, False, ids, columns)
 
-    def overwrite(self, patch: pd.DataFrame) -> None:
-        """Overwrite some columns of this run's rows (``statement_id`` + schema columns)."""
-        self.store()
-        self.project._update_rows(self.run_id, patch)
+    def store(self, patch: pd.DataFrame | None = None) -> None:
+        """Move the rows given so far into the project, ``patch`` (``statement_id`` + schema
+        columns) replacing some of their columns; once: the block's end does it too."""
+        if not self.stored:
+            self.project._insert_spilled(self.run_id, self.spill, patch)
+            self.stored = True
 
 
 # ---------------------------------------------------------------------- opening
@@ -664,6 +680,11 @@ def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> I
 
 def _column_list() -> str:
     return ", ".join(schema.COLUMNS)
+
+
+def _known_columns(columns: Iterable[str], *, key: bool = True) -> list[str]:
+    """The statement columns among ``columns`` (names that reach SQL come from the schema)."""
+    return [c for c in schema.COLUMNS if c in set(columns) and (key or c != "statement_id")]
 
 
 def _statements_ddl() -> str:

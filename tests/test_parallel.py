@@ -85,6 +85,26 @@ def test_analyze_into_a_project_stores_the_one_pass_rows_once(
     pd.testing.assert_frame_equal(stored, expected)
 
 
+def test_a_grown_export_reads_replies_with_parents_stored_by_the_last_import(
+    threads: Path, tmp_path: Path
+) -> None:
+    # the same export a day later, with more replies: its first rows are in the project already
+    # and are not stored again, yet phase 2 reads the new replies with those parents
+    (tmp_path / "later").mkdir()
+    grown = write_threads(tmp_path / "later" / "ferry.csv", 420)
+    expected = pipeline.analyze([grown], target=TARGET).statements
+    with store.open_project(tmp_path / "ferry.duckdb") as project:
+        parallel.analyze_into(project, [threads], parallel.Scoring(TARGET), partition_rows=13)
+        summary, _ = parallel.analyze_into(
+            project, [grown], parallel.Scoring(TARGET), workers=2, partition_rows=13
+        )
+        stored = project.statements()
+    assert 0 < summary.statements_added < summary.statements_already
+    pd.testing.assert_frame_equal(
+        stored, expected.drop_duplicates("statement_id", ignore_index=True)
+    )
+
+
 def test_a_failure_in_a_worker_leaves_the_project_as_it_was(
     threads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
