@@ -145,7 +145,7 @@ def initial_dataset() -> Dataset:
     if path is None or path.suffix.lower() == ".duckdb":  # a project opens in project mode
         return sample_dataset()
     frame, run = table_from_path(str(path), _mtime(path))
-    target = _target_from_manifest(run)
+    target = Target.from_dict((run or {}).get("target"))
     side = corrections_path(path)
     found: list[Correction] = []
     problem = None
@@ -449,12 +449,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _target_from_manifest(run: dict[str, Any] | None) -> Target | None:
-    spec = (run or {}).get("target")
-    if not isinstance(spec, dict) or not spec.get("text"):
-        return None
-    return Target(
-        str(spec["text"]), tuple(spec.get("aliases", ())), tuple(spec.get("opponents", ()))
-    )

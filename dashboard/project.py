@@ -84,7 +84,7 @@ def describe(path: Path) -> ProjectSource:
             statements=project_views.count(project, Where()),
             choices=project_views.choices(project, speakers=filters.SPEAKER_OPTIONS),
             bounds=project_views.date_bounds(project),
-            target=_target(manifest),
+            target=Target.from_dict(manifest.get("target")),
             manifest=manifest,
             runs=runs,
             sources=project.sources(),
@@ -327,12 +327,3 @@ def _mtime(path: Path) -> float:
         return Path(path).stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _target(run: dict[str, Any]) -> Target | None:
-    spec = run.get("target")
-    if not isinstance(spec, dict) or not spec.get("text"):
-        return None
-    return Target(
-        str(spec["text"]), tuple(spec.get("aliases", ())), tuple(spec.get("opponents", ()))
-    )

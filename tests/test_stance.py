@@ -222,6 +222,19 @@ def test_target_parse_cleans_names(
     assert parsed == expected
 
 
+def test_target_from_dict_reads_back_what_to_dict_recorded() -> None:
+    target = Target.parse(
+        "the harbour toll", aliases="toll, harbour fee", opponents=["ferry union"]
+    )
+    recorded = json.loads(json.dumps(target.to_dict()))  # as a manifest or a project keeps it
+    assert Target.from_dict(recorded) == target
+
+
+@pytest.mark.parametrize("spec", [None, {}, {"text": ""}, "the harbour toll", ["toll"]])
+def test_target_from_dict_of_a_run_without_target_is_none(spec: object) -> None:
+    assert Target.from_dict(spec) is None
+
+
 @pytest.mark.parametrize("text", ["", "   ", None])
 def test_target_parse_rejects_empty(text: str | None) -> None:
     with pytest.raises(InputError, match="the target is empty"):

@@ -57,6 +57,16 @@ class Target:
         """The target as manifests, models and projects record it (JSON-ready)."""
         return {"text": self.text, "aliases": list(self.aliases), "opponents": list(self.opponents)}
 
+    @classmethod
+    def from_dict(cls, spec: object) -> Target | None:
+        """The target a manifest or project recorded with :meth:`to_dict`; None when it has none
+        (a run scored with no target)."""
+        if not isinstance(spec, dict) or not spec.get("text"):
+            return None
+        return cls(
+            str(spec["text"]), tuple(spec.get("aliases", ())), tuple(spec.get("opponents", ()))
+        )
+
 
 def _clean(names: Iterable[str] | None) -> tuple[str, ...]:
     if names is None:
