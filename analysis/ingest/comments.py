@@ -11,14 +11,16 @@ repeated id gets ``#2``, ``#3`` appended so ids stay unique (rows are never dedu
 
 from __future__ import annotations
 
-import functools
 import html
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePath
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis import schema
@@ -489,30 +491,34 @@ def _absent(raw: pd.DataFrame, cands: list[str]) -> Any:
 
 def _statement_ids(
     source: str, ids: pd.Series, rows: pd.Series, text: pd.Series, carry: Carry
-) -> list[str]:
-    if carry.seen is None:  # the whole file at once
-        occurrence = ids.groupby(ids, dropna=True).cumcount().reindex(ids.index)
-    else:  # counting on from the earlier chunks
-        occurrence = pd.Series(_occurrences(ids.tolist(), carry.seen), index=ids.index)
-    repeated = ids.notna() & occurrence.gt(0).fillna(False).astype(bool)
+) -> pd.Series:
+    occurrence = _occurrences(ids, carry.seen)
+    repeated = occurrence > 0
     if repeated.any():
         carry.repeated += int(repeated.sum())
-        ids = ids.where(~repeated, ids + "#" + (occurrence + 1).astype("Int64").astype("string"))
+        again = pd.Series(occurrence + 1, index=ids.index).astype("string")
+        ids = ids.where(~repeated, ids + "#" + again)
     keys = ids.fillna("row " + rows.astype("string"))
-    make = functools.partial(schema.statement_id, source)
-    return list(map(make, keys.tolist(), text.tolist()))
+    return schema.statement_ids(source, keys, text)
 
 
-def _occurrences(ids: list[Any], seen: dict[str, int]) -> list[int]:
-    """How many earlier rows had each id (-1 for no id); ``seen`` is updated."""
-    out = []
-    for key in ids:
-        if isinstance(key, str):
-            count = seen.get(key, 0)
-            seen[key] = count + 1
-            out.append(count)
-        else:
-            out.append(-1)
+def _occurrences(ids: pd.Series, seen: dict[str, int] | None) -> npt.NDArray[np.int64]:
+    """How many earlier rows had each id (-1 for no id), counting on from ``seen`` (None: the
+    whole file), which is updated: a dictionary look-up per distinct id, not per row."""
+    codes, distinct = pd.factorize(ids)  # -1 for a missing id; ids in order of appearance
+    present = codes >= 0
+    within = np.zeros(len(codes), dtype=np.int64)
+    if present.sum() > len(distinct):  # an id repeats within the chunk (rare): count them
+        within[:] = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+    if seen is None:
+        before = np.zeros(len(distinct), dtype=np.int64)
+    else:
+        keys: list[str] = distinct.tolist()
+        before = np.fromiter(map(seen.get, keys, itertools.repeat(0)), np.int64, len(keys))
+        counts = np.bincount(codes[present], minlength=len(keys))
+        seen.update(zip(keys, (before + counts).tolist(), strict=True))
+    out = np.full(len(codes), -1, dtype=np.int64)
+    out[present] = before[codes[present]] + within[present]
     return out
 
 
