@@ -17,8 +17,10 @@ Tables (``SCHEMA_VERSION`` 2)::
 
 ``current`` marks the newest version of each statement (a stance re-score supersedes older
 ones); ``seq`` keeps the import order for paging. A column added to the statement schema after
-a file was written is added to it on open, empty for the rows already there. DuckDB lets one process write a file at a time:
-opening waits, with backoff, for another writer to finish, then fails with a clear message.
+a file was written is added to it on open, empty for the rows already there. DuckDB lets one
+process write a file at a time: opening waits, with backoff, for another writer to finish, then
+fails with a clear message. An import closes the file while it reads and scores, and holds it
+only to store its rows.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ import json
 import os
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ APP_DIR = "reaction-lens"
 # DuckDB may otherwise cache up to 80% of the machine's memory; past this it spills to disk.
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "512MB"}
 LOCK_WAIT = 30.0  # seconds a second writer waits for the first one before giving up
+WRITE_WAIT = 300.0  # an import that has scored its rows waits longer to store them
 _BACKOFF = (0.02, 0.25)  # first and longest pause between lock attempts, seconds
 
 _SQL_TYPES = {
@@ -122,33 +124,28 @@ class Project:
                 (an engine's late corrections, such as replies whose thread crossed partitions).
         """
         self._writable()
-        repeat = sorted(self.imported(content_hashes))
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame
-        offered = 0
-        with _Spill() as spill, self._transaction():
-            _sql(self.con, "CREATE OR REPLACE TEMP TABLE import_ids (statement_id VARCHAR)")
-            row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
-            start = int(row[0]) + 1 if row else 1
-            for part in parts:
-                table = schema.conform(part)
-                table = table[~table["source"].isin(repeat)] if repeat else table
-                offered += len(table)
-                new = self._new_rows(table)
-                spill.add(new, range(start + spill.rows, start + spill.rows + len(new)))
-            _sql(self.con, "DROP TABLE import_ids")
-            patch = None if updates is None else updates(partial(self._staged, spill, True))
-            run_id = self._next_run_id()
-            self._insert_spilled(run_id, spill, patch)
-            added = spill.rows
-            self._fail_after("statements")
-            self._insert_run(run_id, "import", manifest() if callable(manifest) else manifest)
-            self._fail_after("run")
-            fresh = [r for r in reports if r.source not in repeat]
-            self._insert_sources(run_id, fresh, content_hashes)
-            self._fail_after("sources")
-            skipped = self._insert_skipped(run_id, fresh)
-            self._fail_after("skipped")
-            _sql(self.con, "UPDATE runs SET statements_added = ? WHERE run_id = ?", [added, run_id])
+        with _Spill() as spill:
+            with self._unlocked():  # reading and scoring take minutes: others may use the file
+                for part in parts:
+                    spill.add_new(schema.conform(part))
+                patch = None if updates is None else updates(spill.rows_by_id)
+            with self._transaction():
+                # another process may have imported the same bytes while this one scored
+                repeat = sorted(self.imported(content_hashes))
+                run_id = self._next_run_id()
+                added = self._insert_spilled(run_id, spill, patch, leave_out=repeat)
+                self._fail_after("statements")
+                self._insert_run(run_id, "import", manifest() if callable(manifest) else manifest)
+                self._fail_after("run")
+                fresh = [r for r in reports if r.source not in repeat]
+                self._insert_sources(run_id, fresh, content_hashes)
+                self._fail_after("sources")
+                skipped = self._insert_skipped(run_id, fresh)
+                self._fail_after("skipped")
+                sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
+                _sql(self.con, sql, [added, run_id])
+            offered = spill.offered - sum(spill.offered_by_source.get(s, 0) for s in repeat)
         return RunSummary(
             run_id,
             "import",
@@ -370,70 +367,64 @@ class Project:
                 [r.source, hashes.get(r.source), run_id, r.layout, json.dumps(r.to_dict())],
             )
 
-    def _new_rows(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Rows whose statement id neither the project nor this import holds yet (the first of
-        a repeated id); their ids join the import's, kept in DuckDB rather than in Python."""
-        fresh = table.drop_duplicates("statement_id")
-        ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
-        with _registered(self.con, "incoming_ids", ids):
-            known = self.con.execute(
-                "SELECT statement_id FROM incoming_ids i WHERE EXISTS (SELECT 1 FROM statements s "
-                "WHERE s.statement_id = i.statement_id) OR EXISTS (SELECT 1 FROM import_ids j "
-                "WHERE j.statement_id = i.statement_id)"
-            ).df()["statement_id"]
-            fresh = fresh[~fresh["statement_id"].isin(set(known))]
-            _sql(
-                self.con,
-                "INSERT INTO import_ids SELECT statement_id FROM incoming_ids "
-                "WHERE statement_id NOT IN (SELECT statement_id FROM import_ids)",
-            )
-        return fresh
+    def _insert_spilled(
+        self,
+        run_id: int,
+        spill: _Spill,
+        patch: pd.DataFrame | None,
+        *,
+        leave_out: Sequence[str] | None = None,
+    ) -> int:
+        """Insert the spilled rows into ``run_id``; returns how many.
 
-    def _staged(
-        self, spill: _Spill, with_project: bool, ids: Sequence[str], columns: Sequence[str]
-    ) -> pd.DataFrame:
-        """``columns`` of the rows with these ids: spilled ones, and (``with_project``) the
-        project's current ones; only the columns asked for are read from the files."""
-        wanted = pa.table({"statement_id": pa.array(list(ids), pa.string())})
-        cols = ", ".join(_known_columns(columns))
-        parts = [f"SELECT {cols} FROM {spill.sql} SEMI JOIN wanted_ids USING (statement_id)"]
-        if with_project:
-            parts.append(
-                f"SELECT {cols} FROM statements SEMI JOIN wanted_ids USING (statement_id) "
-                "WHERE current"
-            )
-        if not spill.files:
-            parts = parts[1:]
-        if not parts:
-            return pd.DataFrame(columns=list(columns))
-        with _registered(self.con, "wanted_ids", wanted):
-            return self.con.execute(" UNION ALL ".join(parts)).df()
-
-    def _insert_spilled(self, run_id: int, spill: _Spill, patch: pd.DataFrame | None) -> None:
-        """Insert the spilled rows into ``run_id`` with the ``seq`` each was given; a row whose
-        id is in ``patch`` takes the patch's columns instead."""
+        A row whose id is in ``patch`` takes the patch's columns. With ``leave_out`` (an
+        import: the sources to leave out) a row whose id the project holds is left out and
+        ``seq`` continues the project's; otherwise (a re-score) each row keeps the ``seq`` given.
+        """
         if not spill.rows:
-            return
+            return 0
         columns = [] if patch is None else _known_columns(patch.columns, key=False)
-        insert = f"INSERT INTO statements ({_column_list()}, run_id, seq, current) "
-        if not columns or patch is None or patch.empty:
-            _sql(self.con, f"{insert}SELECT {_column_list()}, {run_id}, seq, true FROM {spill.sql}")
-            return
-        rows = patch[["statement_id", *columns]].drop_duplicates("statement_id")
         picked = ", ".join(
             f"CASE WHEN p.statement_id IS NULL THEN s.{c} ELSE p.{c} END"
             if c in columns
             else f"s.{c}"
             for c in schema.COLUMNS
         )
-        with _registered(
-            self.con, "incoming_patch", pa.Table.from_pandas(rows, preserve_index=False)
-        ):
-            _sql(
-                self.con,
-                f"{insert}SELECT {picked}, {run_id}, s.seq, true FROM {spill.sql} s "
-                "LEFT JOIN incoming_patch p ON s.statement_id = p.statement_id",
+        start = 0
+        if leave_out is not None:
+            row = _first(self.con, "SELECT coalesce(max(seq), 0) FROM statements")
+            start = int(row[0]) if row else 0
+        sql = (
+            f"INSERT INTO statements ({_column_list()}, run_id, seq, current) SELECT {picked}, "
+            f"{run_id}, s.seq + {start}, true FROM {spill.sql} s"
+        )
+        if columns:
+            sql += " LEFT JOIN incoming_patch p ON s.statement_id = p.statement_id"
+        params: list[Any] = []
+        if leave_out is not None:
+            sql += (
+                " WHERE NOT list_contains(?, s.source) AND NOT EXISTS "
+                "(SELECT 1 FROM statements t WHERE t.statement_id = s.statement_id)"
             )
+            params.append(list(leave_out))
+        if not columns or patch is None:
+            done = _first(self.con, sql, params)
+        else:
+            rows = patch[["statement_id", *columns]].drop_duplicates("statement_id")
+            arrow = pa.Table.from_pandas(rows, preserve_index=False)
+            with _registered(self.con, "incoming_patch", arrow):
+                done = _first(self.con, sql, params)
+        return int(done[0]) if done else 0
+
+    @contextmanager
+    def _unlocked(self) -> Iterator[None]:
+        """The file closed for the block, so other processes may read or write it meanwhile;
+        reopened (waiting up to ``WRITE_WAIT`` for a writer) when the block ends."""
+        self.con.close()
+        try:
+            yield
+        finally:
+            self.con = _connect(self.path, read_only=False, wait=WRITE_WAIT)
 
     def _insert_skipped(self, run_id: int, reports: Sequence[ImportReport]) -> int:
         rows = [(r.source, s.row, s.reason, s.raw) for r in reports for s in r.skipped]
@@ -502,16 +493,22 @@ class _Spill:
 
     DuckDB keeps a transaction's rows in memory while they arrive in many small inserts (2.5 GB
     for a million comments); one INSERT reading these files writes them to the database file as
-    it goes (under 0.7 GB).
+    it goes (under 0.7 GB). The spill has its own in-memory DuckDB (the ids it holds, reading
+    rows back), so an import needs no project connection while it reads and scores.
     """
 
     def __enter__(self) -> _Spill:
         self._dir = tempfile.TemporaryDirectory(prefix="reaction-lens-spill-")
+        self.con = duckdb.connect(config={**_CONFIG, "temp_directory": self._dir.name})
+        _sql(self.con, "CREATE TABLE ids (statement_id VARCHAR)")
         self.files: list[Path] = []
         self.rows = 0
+        self.offered = 0  # rows given to add_new, repeated ids included
+        self.offered_by_source: Counter[str] = Counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.con.close()
         self._dir.cleanup()
 
     def add(self, table: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
@@ -524,6 +521,37 @@ class _Spill:
         pq.write_table(arrow, path)
         self.files.append(path)
         self.rows += len(table)
+
+    def add_new(self, table: pd.DataFrame) -> None:
+        """The rows whose id this spill does not hold yet (the first of a repeated id), ``seq``
+        numbering them in order from 1."""
+        self.offered += len(table)
+        self.offered_by_source.update(table["source"].astype(object).dropna())
+        fresh = table.drop_duplicates("statement_id")
+        ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
+        with _registered(self.con, "incoming_ids", ids):
+            known = self.con.execute(
+                "SELECT statement_id FROM incoming_ids i SEMI JOIN ids USING (statement_id)"
+            ).df()["statement_id"]
+            fresh = fresh[~fresh["statement_id"].isin(set(known))]
+            _sql(
+                self.con,
+                "INSERT INTO ids SELECT statement_id FROM incoming_ids ANTI JOIN ids "
+                "USING (statement_id)",
+            )
+        self.add(fresh, range(self.rows + 1, self.rows + 1 + len(fresh)))
+
+    def rows_by_id(self, ids: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+        """``columns`` of the spilled rows with these ids (:data:`StagedRows`); only those
+        columns are read from the files."""
+        if not self.files:
+            return pd.DataFrame(columns=list(columns))
+        wanted = pa.table({"statement_id": pa.array(list(ids), pa.string())})
+        cols = ", ".join(_known_columns(columns))
+        with _registered(self.con, "wanted_ids", wanted):
+            return self.con.execute(
+                f"SELECT {cols} FROM {self.sql} SEMI JOIN wanted_ids USING (statement_id)"
+            ).df()
 
     @property
     def sql(self) -> str:
@@ -549,7 +577,7 @@ class Version:
 
     def rows(self, ids: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
         """``columns`` of the new versions given so far with these ids (:data:`StagedRows`)."""
-        return self.project._staged(self.spill, False, ids, columns)
+        return self.spill.rows_by_id(ids, columns)
 
     def store(self, patch: pd.DataFrame | None = None) -> None:
         """Move the rows given so far into the project, ``patch`` (``statement_id`` + schema
@@ -612,6 +640,7 @@ def open_project(
             raise InputError(f"project {path} does not exist; create it with --project {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=read_only, wait=wait)
+    project: Project | None = None
     try:
         version = _version(con, path)
         stale = version != SCHEMA_VERSION or bool(_missing_columns(con))
@@ -621,9 +650,11 @@ def open_project(
             con = _connect(path, read_only=True, wait=wait)
         elif stale:
             _migrate(con, path, version)
-        yield Project(path, con, read_only)
+        project = Project(path, con, read_only)
+        yield project
     finally:
-        con.close()
+        # an import reconnects after reading and scoring with the file closed
+        (project.con if project is not None else con).close()
 
 
 def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:

@@ -234,6 +234,82 @@ def test_append_from_two_processes_loses_no_rows(project_path: Path) -> None:
         assert len(project.runs()) == 6
 
 
+def _in_another_process(project_path: Path, body: str) -> str:
+    """Run ``body`` (with ``project`` open, waiting at most 2 s) in a new Python process."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from test_store import append, statements
+from analysis import store
+with store.open_project(Path({str(project_path)!r}), wait=2) as project:
+    {body}
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode().strip()
+
+
+def test_append_leaves_the_file_to_others_while_its_rows_arrive(project_path: Path) -> None:
+    """Reading and scoring a big import takes minutes: meanwhile the dashboard can read the
+    project and another import can land; then this one is stored, with no row lost."""
+    with store.open_project(project_path) as project:
+        append(project, "day1.csv", statements("day1.csv", 6), "a" * 64)
+    frame = statements("day2.csv", 30)
+    seen: list[str] = []
+
+    def arriving():
+        yield frame.iloc[:10]
+        seen.append(_in_another_process(project_path, "print(project.count())"))
+        body = 'append(project, "other.csv", statements("other.csv", 4), "c" * 64)'
+        seen.append(_in_another_process(project_path, body))
+        yield frame.iloc[10:]
+
+    with store.open_project(project_path) as project:
+        summary = project.append(
+            arriving(), [report("day2.csv", frame)], MANIFEST, content_hashes={"day2.csv": "b" * 64}
+        )
+        stored = project.statements()
+    assert seen[0] == "6" and summary.statements_added == 30
+    assert len(stored) == 40 and stored["statement_id"].is_unique
+    assert stored["source"].tolist() == ["day1.csv"] * 6 + ["other.csv"] * 4 + ["day2.csv"] * 30
+
+
+def test_append_leaves_out_what_another_process_stored_while_its_rows_arrived(
+    project_path: Path,
+) -> None:
+    frame = statements("day1.csv", 12)
+
+    def arriving():
+        yield frame.iloc[:6]
+        # the same export imported by someone else meanwhile, and a copy of it under a new name
+        body = (
+            'append(project, "day1.csv", statements("day1.csv", 12), "a" * 64); '
+            'append(project, "copy.csv", statements("day1.csv", 12).assign(source="copy.csv"), '
+            '"d" * 64)'
+        )
+        _in_another_process(project_path, body)
+        yield frame.iloc[6:]
+
+    with store.open_project(project_path) as project:
+        summary = project.append(
+            arriving(), [report("day1.csv", frame)], MANIFEST, content_hashes={"day1.csv": "a" * 64}
+        )
+        assert project.count() == 12 and len(project.runs()) == 3
+    assert summary.sources_already == ("day1.csv",) and summary.statements_added == 0
+
+    frame = statements("day1.csv", 12)
+    with store.open_project(project_path) as project:
+        summary = project.append(
+            iter([frame]),
+            [report("day1.csv", frame)],
+            MANIFEST,
+            content_hashes={"day1.csv": "e" * 64},
+        )
+    assert (summary.statements_added, summary.statements_already) == (0, 12)
+
+
 def test_open_project_locked_by_writer_says_try_again(project_path: Path) -> None:
     with store.open_project(project_path):
         pass
