@@ -130,9 +130,9 @@ def statement_id(source: str, key: object, text: str) -> str:
 def statement_ids(source: str, keys: pd.Series, texts: pd.Series) -> pd.Series:
     """:func:`statement_id` of every row, as a text column indexed like ``keys``.
 
-    The same ids (they are stored in users' projects and never change) in well under half the
-    time (benchmarks/bench_ids.py): the payloads are joined in Arrow and hashed as UTF-8 bytes in
-    one tight loop, and the digests become the column's buffer without a Python string per row.
+    The same ids (they are stored in users' projects and never change) in about a third of the
+    time: the payloads are joined in Arrow and hashed as UTF-8 bytes in one tight loop, and the
+    digests become the column's buffer without a Python string per row.
 
     Args:
         keys: the key of each row, as text (``str(key)`` of what :func:`statement_id` takes).
