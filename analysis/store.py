@@ -67,8 +67,8 @@ _DERIVED_KEYS = {"day": "date_trunc('day', posted_at AT TIME ZONE 'UTC')"}
 _GROUP_KEYS = (*FILTER_COLUMNS, *_DERIVED_KEYS)
 
 
-#: ``(statement ids, columns) -> those columns of those rows`` while an import or re-score is on
-#: its way in: its own rows and, for an import, the project's current ones.
+#: ``(statement ids, columns) -> those columns of those rows`` of an import or re-score on its
+#: way in (the first row of each id it was given).
 StagedRows = Callable[[Sequence[str], Sequence[str]], pd.DataFrame]
 
 
@@ -118,10 +118,10 @@ class Project:
                 its ``target`` is stored too.
             content_hashes: source name -> sha256 of its bytes (:func:`content_hash`); a source
                 whose hash is already stored is left out, so importing a file twice adds nothing.
-            updates: called once every partition is given, with a reader of the rows this
-                import holds or the project already held (:data:`StagedRows`); returns
-                ``statement_id`` and some schema columns that replace those of this run's rows
-                (an engine's late corrections, such as replies whose thread crossed partitions).
+            updates: called once every partition is given, with a reader of this import's
+                rows (:data:`StagedRows`); returns ``statement_id`` and some schema columns
+                that replace those of this run's rows (an engine's late corrections, such as
+                replies whose thread crossed partitions).
         """
         self._writable()
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame

@@ -43,11 +43,12 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheets pick the encoding) of a neutralised copy."""
+def to_csv(frame: pd.DataFrame, *, first: bool = True) -> bytes:
+    """UTF-8 CSV of a neutralised copy. The ``first`` part of a file has the header and a BOM
+    (so spreadsheets pick the encoding); later parts of a streamed file have neither."""
     table = neutralize_frame(_table(frame))
-    text = table.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
-    return ("\ufeff" + text).encode("utf-8")
+    text = table.to_csv(index=False, header=first, date_format="%Y-%m-%dT%H:%M:%S%z")
+    return (("\ufeff" if first else "") + text).encode("utf-8")
 
 
 def to_json(frame: pd.DataFrame, manifest: Mapping[str, Any]) -> bytes:

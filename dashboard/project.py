@@ -244,10 +244,7 @@ def write_csv(project: Project, w: Where, out: BinaryIO, *, batch: int = CSV_BAT
     neutralised), one batch in memory at a time; returns the rows written."""
     written = 0
     for part in project_views.batches(project, w, size=batch):
-        text = export.neutralize_frame(part).to_csv(
-            index=False, header=written == 0, date_format="%Y-%m-%dT%H:%M:%S%z"
-        )
-        out.write((("\ufeff" if written == 0 else "") + text).encode("utf-8"))
+        out.write(export.to_csv(part, first=written == 0))
         written += len(part)
     if written == 0:
         out.write(export.to_csv(project_views.page(project, w, offset=0, limit=0)))

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import aggregate, pipeline, project_views, store
 from analysis.report import ImportReport
+from dashboard import export as dashboard_export
 from dashboard import filters, project
 
 APP = str(Path(__file__).parent / "../dashboard/app.py")
@@ -198,6 +199,7 @@ def test_export_csv_streams_filtered_rows_neutralised(
     expected = harbour_project[1][harbour_project[1]["speaker_role"] == "official"]
     assert written == len(frame) == len(expected)
     assert frame["text"].tolist() == expected["text"].tolist()
+    assert out.read_bytes() == dashboard_export.to_csv(expected)  # the in-memory page's file
 
 
 def test_export_download_is_capped_with_the_count_shown(
