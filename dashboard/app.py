@@ -5,8 +5,9 @@ the bundled sample), draws the shared sidebar filters and hands over to the chos
 Pages hold no analysis logic: they draw what dashboard.views computes.
 
 A DuckDB project (``-- story.duckdb``, or opened on the Data page) switches to project mode:
-its own pages (screens/project_*.py) ask the file in SQL through dashboard.project, and the
-file is opened read-only only while a page is drawn, so ``analyze --project`` can still write.
+its own pages (screens/project_*.py) ask the file in SQL through dashboard.project and hand
+the results to the same layouts as the in-memory pages (screens/layouts.py). The file is opened
+read-only only while a page is drawn, so ``analyze --project`` can still write.
 """
 
 from __future__ import annotations
