@@ -442,9 +442,10 @@ def rescore(
 ) -> RunSummary:
     """Score stance toward ``target`` on the project's current statements, as a new run.
 
-    Nothing is re-imported or re-extracted; sentiment and every other column are kept. Rows are
-    read, scored and written a partition at a time, in one transaction; the earlier runs stay
-    readable with ``Project.statements(run=...)``.
+    Nothing is re-imported or re-extracted; sentiment and every other column are kept. The
+    current rows are copied out, scored a partition at a time with the file closed (others may
+    read it meanwhile) and stored in one transaction; the earlier runs stay readable with
+    ``Project.statements(run=...)``.
     """
     scoring = Scoring(target, on_topic=on_topic, sentiment=False)
     with pool(scoring, workers) as where:
@@ -452,11 +453,11 @@ def rescore(
         manifest["engine"] = where.describe()
         with project.superseding(manifest) as version:
             seqs: deque[Any] = deque()
-            run = Scored(project.current_partitions(partition_rows, seqs), where, progress=progress)
+            run = Scored(version.current_partitions(partition_rows, seqs), where, progress=progress)
             for part in run.partitions:
                 version.add(part, seqs.popleft())
             links = pd.concat(run.links, ignore_index=True) if run.links else None
-            version.store(run.fixes(partial(_staged_rows, version.rows, links)))
+            version.finish(run.fixes(partial(_staged_rows, version.rows, links)))
     return RunSummary(version.run_id, "rescore", version.spill.rows, 0)
 
 

@@ -19,8 +19,8 @@ Tables (``SCHEMA_VERSION`` 2)::
 ones); ``seq`` keeps the import order for paging. A column added to the statement schema after
 a file was written is added to it on open, empty for the rows already there. DuckDB lets one
 process write a file at a time: opening waits, with backoff, for another writer to finish, then
-fails with a clear message. An import closes the file while it reads and scores, and holds it
-only to store its rows.
+fails with a clear message. An import or re-score closes the file while it reads and scores,
+and holds it only to store its rows.
 """
 
 from __future__ import annotations
@@ -165,39 +165,34 @@ class Project:
 
     @contextmanager
     def superseding(self, manifest: Mapping[str, Any]) -> Iterator[Version]:
-        """A new run whose rows replace the current ones, all in one transaction (a re-score).
+        """A new run whose rows replace the current ones (a re-score), stored in one transaction.
 
-        Give it its rows through the :class:`Version` inside the block; when the block ends
-        they become current and the earlier rows stay readable by run.
+        Inside the block, read the current rows from the :class:`Version` and give it their new
+        versions; the file is closed meanwhile (scoring takes minutes), so others may read it.
+        When the block ends the new rows become current and the earlier ones stay readable by
+        run. If another process added a run meanwhile, nothing is stored and the re-score says
+        so: its new versions would hide that run's rows.
         """
         self._writable()
-        with _Spill() as spill, self._transaction():
+        with _Spill() as spill:
             run_id = self._next_run_id()
-            version = Version(self, run_id, spill)
-            yield version
-            version.store()
-            sql = "UPDATE statements SET current = false WHERE current AND run_id <> ?"
-            _sql(self.con, sql, [run_id])
-            self._fail_after("superseded")
-            row = _first(self.con, "SELECT count(*) FROM statements WHERE run_id = ?", [run_id])
-            self._insert_run(run_id, "rescore", manifest)
-            added = int(row[0]) if row else 0
-            sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
-            _sql(self.con, sql, [added, run_id])
-
-    def current_partitions(self, rows: int, seqs: deque[Any]) -> Iterator[pd.DataFrame]:
-        """The current statements in import order, ``rows`` at a time; each one's ``seq``
-        array is appended to ``seqs`` (the new version of a row keeps its place)."""
-        cursor = self.con.cursor()  # a reader of its own: the writer inserts meanwhile
-        try:
-            sql = f"SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq"
-            reader: pa.RecordBatchReader = cursor.sql(sql).to_arrow_reader(rows)
-            for batch in reader:
-                frame = batch.to_pandas()
-                seqs.append(frame.pop("seq").to_numpy())
-                yield schema.validate(frame)
-        finally:
-            cursor.close()
+            version = Version(spill, spill.current_of(self.con))
+            with self._unlocked():
+                yield version
+            with self._transaction():
+                if self._next_run_id() != run_id:
+                    raise ReactionLensError(
+                        f"project {self.path} gained a run while this re-score ran, so nothing "
+                        "was stored; run the re-score again"
+                    )
+                version.run_id = run_id
+                self._insert_spilled(run_id, spill, version.patch)
+                sql = "UPDATE statements SET current = false WHERE current AND run_id <> ?"
+                _sql(self.con, sql, [run_id])
+                self._fail_after("superseded")
+                self._insert_run(run_id, "rescore", manifest)
+                sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
+                _sql(self.con, sql, [spill.rows, run_id])
 
     # ------------------------------------------------------------------ reading
 
@@ -553,6 +548,17 @@ class _Spill:
                 f"SELECT {cols} FROM {self.sql} SEMI JOIN wanted_ids USING (statement_id)"
             ).df()
 
+    def current_of(self, con: duckdb.DuckDBPyConnection) -> Path:
+        """A Parquet copy of the project's current statements (with ``seq``), in import order."""
+        path = Path(self._dir.name) / "current.parquet"
+        quoted = "'" + str(path).replace("'", "''") + "'"
+        _sql(
+            con,
+            f"COPY (SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq) "
+            f"TO {quoted} (FORMAT parquet)",
+        )
+        return path
+
     @property
     def sql(self) -> str:
         """The files as a table expression (paths we made: no user text in them)."""
@@ -564,27 +570,34 @@ class _Spill:
 class Version:
     """The rows of a re-score run on their way in (:meth:`Project.superseding`)."""
 
-    project: Project
-    run_id: int
     spill: _Spill
-    stored: bool = False
+    current: Path  # the current rows when the re-score began, with their seq
+    run_id: int = 0  # given when stored
+    patch: pd.DataFrame | None = None
+    finished: bool = False
+
+    def current_partitions(self, rows: int, seqs: deque[Any]) -> Iterator[pd.DataFrame]:
+        """The current statements in import order, about ``rows`` at a time; each one's ``seq``
+        array is appended to ``seqs`` (the new version of a row keeps its place)."""
+        for batch in pq.ParquetFile(self.current).iter_batches(batch_size=rows):
+            frame = batch.to_pandas()
+            seqs.append(frame.pop("seq").to_numpy())
+            yield schema.validate(frame)
 
     def add(self, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
         """New versions of stored statements, each with the ``seq`` of the row it replaces."""
-        if self.stored:
-            raise ReactionLensError("this re-score's rows are stored already")
+        if self.finished:
+            raise ReactionLensError("this re-score's rows are complete already")
         self.spill.add(rows, seqs)
 
     def rows(self, ids: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
         """``columns`` of the new versions given so far with these ids (:data:`StagedRows`)."""
         return self.spill.rows_by_id(ids, columns)
 
-    def store(self, patch: pd.DataFrame | None = None) -> None:
-        """Move the rows given so far into the project, ``patch`` (``statement_id`` + schema
-        columns) replacing some of their columns; once: the block's end does it too."""
-        if not self.stored:
-            self.project._insert_spilled(self.run_id, self.spill, patch)
-            self.stored = True
+    def finish(self, patch: pd.DataFrame | None = None) -> None:
+        """No more rows; ``patch`` (``statement_id`` + schema columns) replaces some columns
+        of them when they are stored."""
+        self.patch, self.finished = patch, True
 
 
 # ---------------------------------------------------------------------- opening

@@ -477,6 +477,29 @@ def test_rescore_failure_leaves_project_as_before(filled: Path) -> None:
         pd.testing.assert_frame_equal(project.statements(), before)
 
 
+def test_rescore_leaves_the_file_to_others_and_stores_nothing_over_a_newer_run(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring a re-score takes minutes: meanwhile others read the project. An import that lands
+    meanwhile is kept current; the re-score, which never saw its rows, says so and stores nothing."""
+    seen: list[str] = []
+    score = parallel.Scoring.partition
+
+    def scoring_while_others_work(self: parallel.Scoring, part: pd.DataFrame) -> object:
+        if not seen:
+            seen.append(_in_another_process(filled, "print(project.count())"))
+            body = 'append(project, "day3.csv", statements("day3.csv", 5), "c" * 64)'
+            seen.append(_in_another_process(filled, body))
+        return score(self, part)
+
+    monkeypatch.setattr(parallel.Scoring, "partition", scoring_while_others_work)
+    with store.open_project(filled) as project:
+        with pytest.raises(ReactionLensError, match="gained a run while this re-score ran"):
+            parallel.rescore(project, Target.parse("the council"), partition_rows=20)
+        assert seen[0] == "55" and project.count() == 60
+        assert project.runs()["kind"].tolist() == ["import", "import", "import"]
+
+
 def test_rescore_in_partitions_on_two_processes_equals_one_pass(filled: Path) -> None:
     target = Target.parse("the council")
     with store.open_project(filled) as project:
