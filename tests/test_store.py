@@ -51,7 +51,7 @@ def statements(source: str, n: int, *, start: int = 0) -> pd.DataFrame:
                 else "negative"
                 if sent < -0.05
                 else "neutral",
-                sentiment_evidence=json.dumps({"words": []}),
+                sentiment_evidence=json.dumps({"words": [], "row": i}),  # one per row
                 stance_label=stance,
                 stance_score=score,
                 stance_evidence="[]",
