@@ -49,9 +49,6 @@ STANCE = ["stance_label", "stance_score", "stance_evidence"]
 # (analysis.stance.attach._keys), the thread links (._links), and the text corrections match on.
 READS = ["statement_id", "parent_id", "original_id", "text", "speaker", "speaker_role"]
 LINKS = ["statement_id", "parent_id", "original_id"]
-# A stance re-score neither reads nor changes the sentiment evidence, most of a row's bytes: it
-# stays in this process rather than travelling to a worker and back.
-KEPT_HERE = "sentiment_evidence"
 _STAGE = "score"
 
 
@@ -456,21 +453,12 @@ def rescore(
         manifest["engine"] = where.describe()
         with project.superseding(manifest) as version:
             seqs: deque[Any] = deque()
-            kept: deque[Any] = deque()
-            current = _kept_here(version.current_partitions(partition_rows, seqs), kept)
-            run = Scored(current, where, progress=progress)
+            run = Scored(version.current_partitions(partition_rows, seqs), where, progress=progress)
             for part in run.partitions:
-                version.add(part.assign(**{KEPT_HERE: kept.popleft()}), seqs.popleft())
+                version.add(part, seqs.popleft())
             links = pd.concat(run.links, ignore_index=True) if run.links else None
             version.finish(run.fixes(partial(_staged_rows, version.rows, links)))
     return RunSummary(version.run_id, "rescore", version.spill.rows, 0)
-
-
-def _kept_here(parts: Iterable[pd.DataFrame], kept: deque[Any]) -> Iterator[pd.DataFrame]:
-    """Partitions without the column a re-score keeps as it is (put in ``kept``, in order)."""
-    for part in parts:
-        kept.append(part[KEPT_HERE].array)
-        yield part.assign(**{KEPT_HERE: pd.Series(pd.NA, index=part.index, dtype="string")})
 
 
 def _staged_rows(staged: StagedRows, links: pd.DataFrame | None, rows: list[int]) -> pd.DataFrame:
