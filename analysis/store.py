@@ -53,6 +53,7 @@ APP_DIR = "reaction-lens"
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "512MB"}
 LOCK_WAIT = 30.0  # seconds a second writer waits for the first one before giving up
 WRITE_WAIT = 300.0  # an import that has scored its rows waits longer to store them
+SORT_WINDOW = 100_000  # a re-score copies out the current rows this many seq numbers at a time
 _BACKOFF = (0.02, 0.25)  # first and longest pause between lock attempts, seconds
 
 _SQL_TYPES = {
@@ -548,16 +549,27 @@ class _Spill:
                 f"SELECT {cols} FROM {self.sql} SEMI JOIN wanted_ids USING (statement_id)"
             ).df()
 
-    def current_of(self, con: duckdb.DuckDBPyConnection) -> Path:
-        """A Parquet copy of the project's current statements (with ``seq``), in import order."""
-        path = Path(self._dir.name) / "current.parquet"
-        quoted = "'" + str(path).replace("'", "''") + "'"
-        _sql(
-            con,
-            f"COPY (SELECT {_column_list()}, seq FROM statements WHERE current ORDER BY seq) "
-            f"TO {quoted} (FORMAT parquet)",
-        )
-        return path
+    def current_of(self, con: duckdb.DuckDBPyConnection) -> list[Path]:
+        """Parquet copies of the project's current statements (with ``seq``), in import order.
+
+        A window of ``seq`` at a time: sorting a million wide rows at once can exceed DuckDB's
+        memory limit, a window's rows cannot.
+        """
+        row = _first(con, "SELECT min(seq), max(seq) FROM statements WHERE current")
+        if row is None or row[0] is None:
+            return []
+        paths: list[Path] = []
+        for start in range(int(row[0]), int(row[1]) + 1, SORT_WINDOW):
+            path = Path(self._dir.name) / f"current-{len(paths):06d}.parquet"
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            _sql(
+                con,
+                f"COPY (SELECT {_column_list()}, seq FROM statements WHERE current AND seq >= ? "
+                f"AND seq < ? ORDER BY seq) TO {quoted} (FORMAT parquet)",
+                [start, start + SORT_WINDOW],
+            )
+            paths.append(path)
+        return paths
 
     @property
     def sql(self) -> str:
@@ -571,7 +583,7 @@ class Version:
     """The rows of a re-score run on their way in (:meth:`Project.superseding`)."""
 
     spill: _Spill
-    current: Path  # the current rows when the re-score began, with their seq
+    current: list[Path]  # the current rows when the re-score began, with their seq
     run_id: int = 0  # given when stored
     patch: pd.DataFrame | None = None
     finished: bool = False
@@ -579,10 +591,11 @@ class Version:
     def current_partitions(self, rows: int, seqs: deque[Any]) -> Iterator[pd.DataFrame]:
         """The current statements in import order, about ``rows`` at a time; each one's ``seq``
         array is appended to ``seqs`` (the new version of a row keeps its place)."""
-        for batch in pq.ParquetFile(self.current).iter_batches(batch_size=rows):
-            frame = batch.to_pandas()
-            seqs.append(frame.pop("seq").to_numpy())
-            yield schema.validate(frame)
+        for path in self.current:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+                frame = batch.to_pandas()
+                seqs.append(frame.pop("seq").to_numpy())
+                yield schema.validate(frame)
 
     def add(self, rows: pd.DataFrame, seqs: Sequence[int] | Any) -> None:
         """New versions of stored statements, each with the ``seq`` of the row it replaces."""

@@ -508,6 +508,20 @@ def test_rescore_in_partitions_on_two_processes_equals_one_pass(filled: Path) ->
         pd.testing.assert_frame_equal(project.statements(), expected)
 
 
+def test_rescore_copies_the_current_rows_a_window_at_a_time_in_import_order(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A million rows are copied out 100,000 seq numbers at a time (one sort of them all can
+    exceed DuckDB's memory limit); windows of 7 here, across two imports and a re-score."""
+    monkeypatch.setattr(store, "SORT_WINDOW", 7)
+    with store.open_project(filled) as project:
+        parallel.rescore(project, Target.parse("bus lanes"), partition_rows=5)
+        target = Target.parse("the council")
+        expected = add_stance(project.statements(), target)
+        parallel.rescore(project, target, partition_rows=5)
+        pd.testing.assert_frame_equal(project.statements(), expected)
+
+
 def test_rescore_then_append_keeps_one_current_row_per_statement(filled: Path) -> None:
     with store.open_project(filled) as project:
         parallel.rescore(project, Target.parse("the council"))
