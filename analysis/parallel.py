@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -309,12 +309,17 @@ class Scored:
         self.links.append(part[[c for c in LINKS if c in part.columns]].reset_index(drop=True))
         return part
 
+    @cached_property
+    def link_table(self) -> pd.DataFrame | None:
+        """The reply columns of every partition, by global position (None: no rows); read it
+        once the stream is consumed."""
+        return pd.concat(self.links, ignore_index=True) if self.links else None
+
     def fixes(self, rows_of: RowsOf) -> pd.DataFrame:
         """Phase 2, once the stream is consumed; ``rows_of`` gives the rows a group needs."""
-        if not self.links:
+        if self.link_table is None:
             return pd.DataFrame(columns=["statement_id", *STANCE])
-        links = pd.concat(self.links, ignore_index=True)
-        groups = thread_groups(links, self.named, [len(x) for x in self.links])
+        groups = thread_groups(self.link_table, self.named, [len(x) for x in self.links])
         tasks = (self.workers.threads(rows_of(g.rows), g.keep) for g in groups)
         found = list(ordered(tasks, self.workers.window))
         return pd.concat(found) if found else pd.DataFrame(columns=["statement_id", *STANCE])
@@ -394,7 +399,7 @@ def analyze_into(
         run = Scored(recut(stream.chunks, partition_rows), where, progress=progress)
 
         def fixes(staged: StagedRows) -> pd.DataFrame:
-            links = pd.concat(run.links, ignore_index=True) if run.links else None
+            links = run.link_table
             found = run.fixes(partial(_staged_rows, staged, links))
             if links is None or found.empty:
                 return found
@@ -456,8 +461,7 @@ def rescore(
             run = Scored(version.current_partitions(partition_rows, seqs), where, progress=progress)
             for part in run.partitions:
                 version.add(part, seqs.popleft())
-            links = pd.concat(run.links, ignore_index=True) if run.links else None
-            version.finish(run.fixes(partial(_staged_rows, version.rows, links)))
+            version.finish(run.fixes(partial(_staged_rows, version.rows, run.link_table)))
     return RunSummary(version.run_id, "rescore", version.spill.rows, 0)
 
 

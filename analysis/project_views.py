@@ -28,7 +28,7 @@ import pyarrow as pa
 from analysis import aggregate, schema
 from analysis.errors import InputError
 from analysis.schema import ROLES, STANCE_LABELS
-from analysis.store import Project, share_from_summary
+from analysis.store import Project, registered, share_from_summary
 
 #: Filter field -> statement column (the dashboard's Filters use the same field names).
 FILTER_FIELDS = {
@@ -149,10 +149,9 @@ def narrow(
     )
     if hits is not None:
         table = pa.table({"seq": pa.array(hits, pa.int64())})
-        project.con.register("_hits_given", table)
-        sql = f"CREATE OR REPLACE TEMP TABLE {_HITS} AS SELECT seq FROM _hits_given"
-        project.con.execute(sql).fetchall()
-        project.con.unregister("_hits_given")
+        with registered(project.con, "_hits_given", table):
+            sql = f"CREATE OR REPLACE TEMP TABLE {_HITS} AS SELECT seq FROM _hits_given"
+            project.con.execute(sql).fetchall()
     elif not searched:
         sql = (
             f"CREATE OR REPLACE TEMP TABLE {_HITS} AS "

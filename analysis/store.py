@@ -333,11 +333,6 @@ class Project:
             raise
         _sql(self.con, "COMMIT")
 
-    def _new_run(self, kind: str, manifest: Mapping[str, Any]) -> int:
-        run_id = self._next_run_id()
-        self._insert_run(run_id, kind, manifest)
-        return run_id
-
     def _next_run_id(self) -> int:
         row = _first(self.con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
         return int(row[0]) if row else 1
@@ -408,7 +403,7 @@ class Project:
         else:
             rows = patch[["statement_id", *columns]].drop_duplicates("statement_id")
             arrow = pa.Table.from_pandas(rows, preserve_index=False)
-            with _registered(self.con, "incoming_patch", arrow):
+            with registered(self.con, "incoming_patch", arrow):
                 done = _first(self.con, sql, params)
         return int(done[0]) if done else 0
 
@@ -431,7 +426,7 @@ class Project:
         columns = [
             pa.array(list(col), t) for col, t in zip(zip(*rows, strict=True), types, strict=True)
         ]
-        with _registered(self.con, "incoming_skips", pa.table(columns, names=names)):
+        with registered(self.con, "incoming_skips", pa.table(columns, names=names)):
             _sql(
                 self.con,
                 "INSERT INTO skipped (run_id, source, row, reason, raw) "
@@ -525,7 +520,7 @@ class _Spill:
         self.offered_by_source.update(table["source"].astype(object).dropna())
         fresh = table.drop_duplicates("statement_id")
         ids = pa.table({"statement_id": pa.array(fresh["statement_id"].astype(object))})
-        with _registered(self.con, "incoming_ids", ids):
+        with registered(self.con, "incoming_ids", ids):
             known = self.con.execute(
                 "SELECT statement_id FROM incoming_ids i SEMI JOIN ids USING (statement_id)"
             ).df()["statement_id"]
@@ -544,7 +539,7 @@ class _Spill:
             return pd.DataFrame(columns=list(columns))
         wanted = pa.table({"statement_id": pa.array(list(ids), pa.string())})
         cols = ", ".join(_known_columns(columns))
-        with _registered(self.con, "wanted_ids", wanted):
+        with registered(self.con, "wanted_ids", wanted):
             return self.con.execute(
                 f"SELECT {cols} FROM {self.sql} SEMI JOIN wanted_ids USING (statement_id)"
             ).df()
@@ -561,11 +556,10 @@ class _Spill:
         paths: list[Path] = []
         for start in range(int(row[0]), int(row[1]) + 1, SORT_WINDOW):
             path = Path(self._dir.name) / f"current-{len(paths):06d}.parquet"
-            quoted = "'" + str(path).replace("'", "''") + "'"
             _sql(
                 con,
                 f"COPY (SELECT {_column_list()}, seq FROM statements WHERE current AND seq >= ? "
-                f"AND seq < ? ORDER BY seq) TO {quoted} (FORMAT parquet)",
+                f"AND seq < ? ORDER BY seq) TO {_quoted(path)} (FORMAT parquet)",
                 [start, start + SORT_WINDOW],
             )
             paths.append(path)
@@ -574,8 +568,7 @@ class _Spill:
     @property
     def sql(self) -> str:
         """The files as a table expression (paths we made: no user text in them)."""
-        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in self.files)
-        return f"read_parquet([{paths}])"
+        return f"read_parquet([{', '.join(_quoted(p) for p in self.files)}])"
 
 
 @dataclass
@@ -723,7 +716,7 @@ def _first(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tupl
 
 
 @contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
     """An Arrow table visible to SQL as ``name`` for the duration of the block."""
     con.register(name, table)
     try:
@@ -733,6 +726,11 @@ def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> I
             con.unregister(name)
         except duckdb.Error:
             pass  # an aborted transaction already dropped it; the original error matters
+
+
+def _quoted(path: Path) -> str:
+    """A file we made, as an SQL string literal (no user text reaches it)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _column_list() -> str:
@@ -879,4 +877,6 @@ __all__ = [
     "content_hashes",
     "default_project_path",
     "open_project",
+    "registered",
+    "share_from_summary",
 ]

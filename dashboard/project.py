@@ -35,9 +35,8 @@ from dashboard import charts, export, filters, views
 
 OPEN_WAIT = 3.0  # seconds to wait for a writer before telling the analyst to try again
 EXPORT_ROWS = 100_000  # downloads built in the browser session hold at most this many rows
-SPEAKER_ROWS = (
-    1_000  # the Speakers table lists the most active speakers; the rest are a filter away
-)
+# the Speakers table lists the most active speakers; the rest are a filter away
+SPEAKER_ROWS = 1_000
 CSV_BATCH = 50_000
 SEARCHES_KEPT = 4  # text searches whose matching rows a session keeps (8 bytes per match)
 
