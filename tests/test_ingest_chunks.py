@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import InputError
-from analysis.ingest import ColumnMapping, chunks, read_comments, read_comments_chunks
+from analysis.ingest import (
+    ColumnMapping,
+    chunks,
+    decode,
+    read_comments,
+    read_comments_chunks,
+    tables,
+)
+from analysis.report import ImportReport
 
 TIMES = [
     "2026-11-03T02:43:41Z",
@@ -96,8 +104,13 @@ def _write_parquet(path: Path, rows: list[dict[str, str]], *, group: int = 300) 
     return path
 
 
-def _assert_same(path: Path, chunk_rows: int, **options: Any) -> list[pd.DataFrame]:
-    whole, report = read_comments(path, **options)
+def _assert_same(
+    path: Path,
+    chunk_rows: int,
+    expected: tuple[pd.DataFrame, ImportReport] | None = None,
+    **options: Any,
+) -> list[pd.DataFrame]:
+    whole, report = expected or read_comments(path, **options)
     iterator, chunk_report = read_comments_chunks(path, chunk_rows=chunk_rows, **options)
     parts = list(iterator)
     assert parts, "at least one table, so pd.concat always works"
@@ -126,6 +139,28 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 Writer = Callable[[Path, list[dict[str, str]]], Path]
+
+
+def _write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+    pd.DataFrame(rows).to_excel(path, index=False)
+    return path
+
+
+def _write_cp1252(path: Path, rows: list[dict[str, str]]) -> Path:
+    """UTF-8 until a late cp1252 row: the whole read decodes all of it as cp1252."""
+    path.write_bytes(_csv_bytes(rows) + "x,y,z,caf\xe9 au lait,\n".encode("cp1252"))
+    return path
+
+
+def _gzipped(write: Writer) -> Writer:
+    """``write``, then the file gzip-compressed in place (the name keeps its ``.gz``)."""
+
+    def gzipped(path: Path, rows: list[dict[str, str]]) -> Path:
+        write(path, rows)
+        path.write_bytes(gzip.compress(path.read_bytes()))
+        return path
+
+    return gzipped
 
 
 @pytest.mark.usefixtures("no_whole_read", "small_blocks")
@@ -170,15 +205,14 @@ def test_read_comments_chunks_long_rows_streamed_with_skips(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     "name, write",
     [
-        # invalid UTF-8 late in the file: the whole read decodes all of it as cp1252
-        (
-            "cp1252.csv",
-            lambda p, r: p.write_bytes(_csv_bytes(r) + "x,y,z,caf\xe9 au lait,\n".encode("cp1252")),
-        ),
+        ("cp1252.csv", _write_cp1252),
         ("semicolon.csv", lambda p, r: _write_csv(p, r, sep=";")),
         # a row with too few fields sends the whole read to pandas
         ("short.csv", lambda p, r: p.write_bytes(_csv_bytes(r) + b"c77777,only two\n")),
-        ("comments.csv.gz", lambda p, r: p.write_bytes(gzip.compress(_csv_bytes(r)))),
+        # inside gzip: Parquet, XLSX and cp1252 text are read whole too
+        ("comments.parquet.gz", _gzipped(_write_parquet)),
+        ("comments.xlsx.gz", _gzipped(_write_xlsx)),
+        ("cp1252.csv.gz", _gzipped(_write_cp1252)),
         ("export.json", lambda p, r: p.write_text(json.dumps({"comments": r}), encoding="utf-8")),
         ("comments.xlsx", lambda p, r: pd.DataFrame(r).to_excel(p, index=False)),
         ("workbook.csv", lambda p, r: pd.DataFrame(r).to_excel(p, index=False, engine="openpyxl")),
@@ -191,6 +225,58 @@ def test_read_comments_chunks_fallback_equals_whole(
     path = tmp_path / name
     write(path, _rows(60))
     _assert_same(path, 7)
+
+
+# --------------------------------------------------------------------------- gzip, streamed
+
+
+def _watch_inflation(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every piece inflated from now on; the whole-file gunzip must not run."""
+    sizes: list[int] = []
+    inflate = decode.Gunzip.inflate
+
+    def spy(self: decode.Gunzip, size: int) -> bytes:
+        out = inflate(self, size)
+        sizes.append(len(out))
+        return out
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("gzip inflated whole instead of streamed")
+
+    monkeypatch.setattr(decode.Gunzip, "inflate", spy)
+    monkeypatch.setattr(tables, "gunzip_capped", refuse)
+    monkeypatch.setattr(chunks, "_HEAD", 16_384)  # a small head, so the head is not the file
+    return sizes
+
+
+@pytest.mark.usefixtures("no_whole_read", "small_blocks")
+@pytest.mark.parametrize(
+    "name, write, count, chunk_rows",
+    [
+        ("comments.csv.gz", _gzipped(_write_csv), 60, 7),
+        ("comments.csv.gz", _gzipped(_write_csv), 1_234, 97),
+        ("comments.tsv.gz", _gzipped(lambda p, r: _write_csv(p, r, sep="\t")), 1_234, 97),
+        ("excel.csv.gz", _gzipped(lambda p, r: _write_csv(p, r, bom=True)), 60, 7),
+        ("RC_ourtown.jsonl.gz", _gzipped(_write_jsonl), 1_234, 97),
+        ("export.ndjson.GZ", _gzipped(_write_jsonl), 60, 7),
+    ],
+)
+def test_read_comments_chunks_gzip_streamed_equals_whole(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    write: Writer,
+    count: int,
+    chunk_rows: int,
+) -> None:
+    path = write(tmp_path / name, _rows(count))
+    expected = read_comments(path)  # before the fixture refuses the whole-file gunzip
+    sizes = _watch_inflation(monkeypatch)
+    parts = _assert_same(path, chunk_rows, expected)
+    assert expected[1].notes[0] == "decompressed gzip"
+    assert len(parts) > 1
+    assert sizes and max(sizes) <= 16_384, "inflated a block at a time, never the whole file"
+    assert sum(sizes) > 2 * len(gzip.decompress(path.read_bytes())), "each pass re-reads the file"
 
 
 def _csv_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -269,14 +355,14 @@ ROW = st.fixed_dictionaries(
 @given(
     rows=st.lists(ROW, max_size=24),
     chunk_rows=st.integers(3, 12),
-    fmt=st.sampled_from(["csv", "tsv", "jsonl", "parquet"]),
+    fmt=st.sampled_from(["csv", "tsv", "jsonl", "parquet", "csv.gz", "jsonl.gz"]),
 )
 def test_read_comments_chunks_property_equals_whole(
     rows: list[dict[str, str]], chunk_rows: int, fmt: str
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"comments.{fmt}"
-        if fmt == "jsonl":
+        if fmt.startswith("jsonl"):
             path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         elif fmt == "parquet":
             frame = pd.DataFrame(rows, columns=["id", "who", "when", "text"], dtype=object)
@@ -286,6 +372,8 @@ def test_read_comments_chunks_property_equals_whole(
                 writer = csv.writer(handle, delimiter="\t" if fmt == "tsv" else ",")
                 writer.writerow(["id", "who", "when", "text"])
                 writer.writerows([list(r.values()) for r in rows])
+        if fmt.endswith(".gz"):
+            path.write_bytes(gzip.compress(path.read_bytes()))
         try:
             whole, report = read_comments(path)
         except InputError as exc:
@@ -330,3 +418,63 @@ def test_read_comments_chunks_parquet_with_a_pandas_index(tmp_path: Path) -> Non
     path = tmp_path / "indexed.parquet"
     frame.to_parquet(path, row_group_size=128)
     _assert_same(path, 101)
+
+
+def _csv_gz(path: Path, count: int) -> bytes:
+    data = gzip.compress(_csv_bytes(_rows(count)))
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda gz: gz[: len(gz) // 2], "damaged .it ends before the compressed data does"),
+        (lambda gz: gz[:-4], "damaged .it ends before the compressed data does"),  # no trailer
+        (lambda gz: gz[:800] + bytes(64) + gz[864:], "is gzip-compressed but damaged"),
+        (lambda gz: gz + b"trailing junk", "is gzip-compressed but damaged"),
+    ],
+)
+def test_read_comments_chunks_gzip_damaged_same_error_as_whole(
+    tmp_path: Path, damage: Callable[[bytes], bytes], message: str
+) -> None:
+    path = tmp_path / "comments.csv.gz"
+    path.write_bytes(damage(_csv_gz(path, 800)))
+    with pytest.raises(InputError, match=message) as whole:
+        read_comments(path)
+    with pytest.raises(InputError, match=message) as streamed:
+        list(read_comments_chunks(path, chunk_rows=50)[0])
+    assert str(streamed.value) == str(whole.value)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_read_comments_chunks_gzip_cut_off_while_streaming(tmp_path: Path) -> None:
+    """A download still being written when the chunks are read: an error, not fewer rows."""
+    path = tmp_path / "comments.csv.gz"
+    data = _csv_gz(path, 3_000)
+    iterator, _ = read_comments_chunks(path, chunk_rows=500)
+    path.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(InputError, match="comments.csv.gz: is gzip-compressed but damaged"):
+        list(iterator)
+
+
+@pytest.mark.parametrize("limit", [50_000, 5_000_000])  # inside the 4 MiB head, and past it
+def test_read_comments_chunks_gzip_inflating_past_the_limit(tmp_path: Path, limit: int) -> None:
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"author,text\n" + b"someone,the same words again\n" * 200_000))
+    expected = f"bomb.csv.gz: decompresses to more than the limit of {limit} bytes"
+    for read in (read_comments, read_comments_chunks):
+        with pytest.raises(InputError) as caught:
+            read(path, max_bytes=limit)
+        assert str(caught.value) == expected
+
+
+@pytest.mark.usefixtures("no_whole_read")
+def test_read_comments_chunks_gzip_members_all_read(tmp_path: Path) -> None:
+    """``cat a.gz b.gz`` is one gzip file (as ``gzip -d`` reads it): no member is dropped."""
+    plain = _write_csv(tmp_path / "comments.csv", _rows(400))
+    data = plain.read_bytes()
+    path = tmp_path / "comments.csv.gz"
+    path.write_bytes(gzip.compress(data[:5_000]) + gzip.compress(data[5_000:]) + bytes(8))
+    parts = _assert_same(path, 64)
+    assert sum(map(len, parts)) == len(read_comments(plain)[0])

@@ -8,8 +8,10 @@ crosses chunks is carried: the columns chosen from the first ``SAMPLE`` rows, th
 ids already seen (a repeated id gets the same ``#n``), and the counts behind the notes.
 
 Streamed: UTF-8 CSV/TSV (comma or tab), JSON lines (``.jsonl``/``.ndjson``) in UTF-8, Parquet
-without struct columns. Everything else — other encodings, other delimiters, CSV rows with too few
-fields (the whole-file read re-reads those with pandas), gzip, JSON documents, XLSX — is read whole
+without struct columns, and those CSV/TSV/JSON lines gzip-compressed (``x.csv.gz``): every pass
+reads the file through :class:`_File`, which inflates a gzip file block by block as it is read.
+Everything else — other encodings, other delimiters, CSV rows with too few fields (the whole-file
+read re-reads those with pandas), Parquet or XLSX inside gzip, JSON documents, XLSX — is read whole
 and handed out in slices: correct first, then small.
 """
 
@@ -39,6 +41,7 @@ from analysis.ingest.comments import (
     read_comments,
     statements,
 )
+from analysis.ingest.decode import Gunzip
 from analysis.ingest.layouts import Layout
 from analysis.ingest.tables import (
     DELIMITED,
@@ -55,8 +58,9 @@ _HEAD = 4 << 20  # bytes read to sniff format, encoding and header (>= the 1M ch
 # whole-file read gives the header parser)
 _BLOCK = 1 << 20  # bytes per read while streaming
 _BOM = codecs.BOM_UTF8
-# UTF-16/32 byte-order marks, gzip, zstd, zip (XLSX): the whole-file read handles these
-_NOT_UTF8 = (b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
+_GZIP = b"\x1f\x8b"
+# UTF-16/32 byte-order marks, gzip (inside gzip), zstd, zip (XLSX): the whole-file read handles these
+_NOT_UTF8 = (b"\xff\xfe", b"\xfe\xff", _GZIP, b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
 
 Chunks = Generator[Parsed, None, None]
 
@@ -79,8 +83,10 @@ def read_comments_chunks(
 
     Raises:
         InputError: as :func:`read_comments` (empty, too large, not a comment export, no text
-            column, a named column that does not exist); a file that grows past ``max_bytes``
-            while it is read raises from the iterator.
+            column, a named column that does not exist, a damaged, cut-off or too large gzip); a
+            file that grows past ``max_bytes`` or changes while it is read raises from the
+            iterator. (A streamed gzip file is inflated once in full to check its UTF-8 before
+            this returns, so its damage is found here.)
     """
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
@@ -199,34 +205,42 @@ def _open(
 ) -> tuple[Parsed, Chunks, Callable[[], list[str]]] | None:
     """The first chunk (at least ``SAMPLE`` rows), the rest, and the end-of-file notes; None when
     only a whole-file read is sure to give the whole-file result."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD)
-    except PermissionError as exc:
-        raise InputError(f"{path}: not readable (permission denied)") from exc
-    suffix = path.suffix.lower()
+    file = _File(path, max_bytes, gzip=_starts_with(path, _GZIP))
+    opened = _open_file(file, named, source, chunk_rows)
+    if opened and file.gzip:
+        opened[0].notes.insert(0, "decompressed gzip")  # where the whole-file read puts it
+    return opened
+
+
+def _open_file(
+    file: _File, named: dict[str, str], source: str, chunk_rows: int
+) -> tuple[Parsed, Chunks, Callable[[], list[str]]] | None:
+    with file.open() as raw, io.BufferedReader(raw, _BLOCK) as handle:
+        head = handle.read(_HEAD)
+    suffix = Path(file.name).suffix.lower()
     if head.startswith(b"PAR1"):
-        return _open_parquet(path, chunk_rows) if suffix == ".parquet" else None
+        plain = suffix == ".parquet" and not file.gzip
+        return _open_parquet(file.path, chunk_rows) if plain else None
     text = _utf8_head(head, whole=len(head) < _HEAD)
     if text is None or suffix in {".xlsx", ".xlsm", ".parquet"}:
         return None
     start = text.lstrip("\ufeff \t\r\n")[:512]
     if not start or start[:1] == "<" or start.startswith("window.YTD."):
         return None  # the whole-file read gives the error (or unwraps the archive)
-    if not _valid_utf8(path, max_bytes):
+    if not _valid_utf8(file):
         return None  # decoded as cp1252 by the whole-file read
     bom = len(_BOM) if head.startswith(_BOM) else 0
     if start[:1] in "[{":
         if suffix not in {".jsonl", ".ndjson"}:
             return None  # a JSON document (or lines sniffed from one): read whole
-        return _open_jsonl(path, bom, _slimmer(named, source), chunk_rows, max_bytes)
+        return _open_jsonl(file, bom, _slimmer(named, source), chunk_rows)
     sep = "\t" if DELIMITED.get(suffix) == "\t" else _sniff_delimiter(start)
     if sep not in {",", "\t"} or text.startswith("\ufeff"):
         return None  # another delimiter, or a second byte-order mark: read whole
-    names = _header(text[: 1 << 20], sep, source)
-    if not names or not _arrow_reads_all(path, bom, names, sep):
+    names = _header(text[: 1 << 20], sep, file.name)
+    if not names or not _arrow_reads_all(file, bom, names, sep):
         return None
-    return _open_delimited(path, bom, names, sep, chunk_rows, max_bytes)
+    return _open_delimited(file, bom, names, sep, chunk_rows)
 
 
 def _utf8_head(head: bytes, *, whole: bool) -> str | None:
@@ -244,10 +258,10 @@ def _utf8_head(head: bytes, *, whole: bool) -> str | None:
     return text
 
 
-def _valid_utf8(path: Path, max_bytes: int) -> bool:
+def _valid_utf8(file: _File) -> bool:
     """Is the whole file UTF-8? (Else the whole-file read decodes all of it as cp1252.)"""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with _Capped(path, max_bytes) as handle:
+    with file.open() as handle:
         try:
             while block := handle.read(_BLOCK):
                 decoder.decode(block)
@@ -257,15 +271,50 @@ def _valid_utf8(path: Path, max_bytes: int) -> bool:
     return True
 
 
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(magic)) == magic
+    except PermissionError as exc:
+        raise InputError(f"{path}: not readable (permission denied)") from exc
+
+
+@dataclass(frozen=True)
+class _File:
+    """The export as every pass reads it: the file's bytes, or the bytes inside its gzip."""
+
+    path: Path
+    max_bytes: int  # of the bytes read (inflated, for gzip), with the whole-file read's messages
+    gzip: bool = False
+
+    @property
+    def name(self) -> str:
+        """The name whose suffix tells the format: ``x.csv`` of ``x.csv.gz``, as the whole-file
+        read (``tables.parse_bytes``) names what it inflates."""
+        name = self.path.name
+        return name.removesuffix(".gz").removesuffix(".GZ") if self.gzip else name
+
+    def open(self, *, skip: int = 0, capped: bool = True) -> io.RawIOBase:
+        """A raw stream of the bytes from ``skip`` on; past the cap a read raises InputError."""
+        cap = self.max_bytes if capped else 1 << 62
+        raw = _Gunzipped(self.path, cap) if self.gzip else _Capped(self.path, cap)
+        try:
+            while skip and (skipped := len(raw.read(skip) or b"")):
+                skip -= skipped
+        except BaseException:
+            raw.close()
+            raise
+        return raw
+
+
 class _Capped(io.RawIOBase):
     """A file read in blocks that raises the size-limit InputError once past ``max_bytes``."""
 
-    def __init__(self, path: Path, max_bytes: int, *, skip: int = 0) -> None:
+    def __init__(self, path: Path, max_bytes: int) -> None:
         self._file: io.BufferedReader = path.open("rb")
-        self._file.seek(skip)
         self._name = path.name
         self._max = max_bytes
-        self._read = skip
+        self._read = 0
 
     def readable(self) -> bool:
         return True
@@ -282,6 +331,25 @@ class _Capped(io.RawIOBase):
     def close(self) -> None:
         self._file.close()
         super().close()
+
+
+class _Gunzipped(_Capped):
+    """A gzip file inflated as it is read, ``max_bytes`` counting the inflated bytes."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        super().__init__(path, 1 << 62)
+        self._gunzip = Gunzip(name=path.name, max_bytes=max_bytes)
+
+    def readinto(self, buffer: Any) -> int:
+        """Some inflated bytes; 0 only at the end (raising if the gzip stops inside a member)."""
+        while not (out := self._gunzip.inflate(len(buffer))):
+            block = self._file.read(_BLOCK)
+            if not block:
+                self._gunzip.finish()
+                return 0
+            self._gunzip.feed(block)
+        buffer[: len(out)] = out
+        return len(out)
 
 
 # --------------------------------------------------------------------------- delimited text
@@ -301,7 +369,7 @@ def _csv_options(names: list[str], sep: str, handler: Callable[[Any], str]) -> d
     }
 
 
-def _arrow_reads_all(path: Path, bom: int, names: list[str], sep: str) -> bool:
+def _arrow_reads_all(file: _File, bom: int, names: list[str], sep: str) -> bool:
     """A first pass: does pyarrow read every row (rows with too few fields, or a parse error,
     send the whole-file read to pandas, which this reader does not imitate)?"""
     import pyarrow as pa
@@ -319,7 +387,7 @@ def _arrow_reads_all(path: Path, bom: int, names: list[str], sep: str) -> bool:
         column_types={names[0]: pa.string()}, include_columns=[names[0]]
     )
     try:
-        with _Capped(path, 1 << 62, skip=bom) as handle:
+        with file.open(skip=bom, capped=False) as handle:
             for _ in pacsv.open_csv(handle, **options):
                 if short:
                     return False
@@ -329,7 +397,7 @@ def _arrow_reads_all(path: Path, bom: int, names: list[str], sep: str) -> bool:
 
 
 def _open_delimited(
-    path: Path, bom: int, names: list[str], sep: str, chunk_rows: int, max_bytes: int
+    file: _File, bom: int, names: list[str], sep: str, chunk_rows: int
 ) -> tuple[Parsed, Chunks, Callable[[], list[str]]]:
     fmt = "tsv" if sep == "\t" else "csv"
     skipped: list[Skip] = []
@@ -342,7 +410,7 @@ def _open_delimited(
         import pyarrow.csv as pacsv
 
         next_row = 2  # the header is row 1
-        with _Capped(path, max_bytes, skip=bom) as handle:
+        with file.open(skip=bom) as handle:
             reader = pacsv.open_csv(handle, **_csv_options(names, sep, handler))
             empty = pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
             for frame in _gather((b.to_pandas() for b in reader), chunk_rows, empty):
@@ -399,11 +467,11 @@ def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _open_jsonl(
-    path: Path, bom: int, slimmer: Slimmer, chunk_rows: int, max_bytes: int
+    file: _File, bom: int, slimmer: Slimmer, chunk_rows: int
 ) -> tuple[Parsed, Chunks, Callable[[], list[str]]]:
     def chunks() -> Chunks:
         lines = JsonLines(slimmer)
-        with _Capped(path, max_bytes, skip=bom) as raw, io.BufferedReader(raw, _BLOCK) as handle:
+        with file.open(skip=bom) as raw, io.BufferedReader(raw, _BLOCK) as handle:
             for number, line in enumerate(handle, 1):
                 lines.feed(number, line.removesuffix(b"\n").decode("utf-8"))
                 if lines.count >= SAMPLE and len(lines.parsed.records or ()) >= chunk_rows:

@@ -107,14 +107,72 @@ def read_capped(path: Path, *, max_bytes: int) -> bytes:
 
 def gunzip_capped(data: bytes, *, name: str, max_bytes: int) -> bytes:
     """Decompress gzip data without ever holding more than ``max_bytes`` of output."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise InputError(f"{name}: is gzip-compressed but damaged ({exc})") from exc
-    if len(out) > max_bytes:
-        raise InputError(f"{name}: decompresses to more than the limit of {max_bytes} bytes")
-    return out
+    inflater = Gunzip(name=name, max_bytes=max_bytes)
+    inflater.feed(data)
+    pieces = []
+    while piece := inflater.inflate(max_bytes + 1):  # one piece per member: no copy for one
+        pieces.append(piece)
+    inflater.finish()
+    return b"".join(pieces)
 
 
-__all__ = ["Decoded", "decode_bytes", "gunzip_capped", "read_capped"]
+class Gunzip:
+    """Inflates gzip data fed in blocks, so a large export can be decompressed as it is read.
+
+    Every member is read (``cat a.gz b.gz`` is one valid gzip file, as ``gzip -d`` reads it) and
+    NUL padding after a member is ignored. At most ``max_bytes`` of output in all; data that
+    stops before the end of a member is an error (:meth:`finish`), never silently fewer rows.
+    """
+
+    def __init__(self, *, name: str, max_bytes: int) -> None:
+        self.name = name
+        self.max_bytes = max_bytes
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = b""  # input not yet inflated
+        self._total = 0  # output so far
+
+    def feed(self, data: bytes) -> None:
+        """More compressed input (call when :meth:`inflate` returned nothing)."""
+        self._pending += data
+
+    def inflate(self, size: int) -> bytes:
+        """At most ``size`` bytes of output; empty when all input fed so far is used up.
+
+        Raises:
+            InputError: the data is damaged, or the output passes ``max_bytes``.
+        """
+        out = b""
+        while self._pending and not out:
+            if self._inflater.eof:  # a member ended: padding, or the next member
+                self._pending = self._pending.lstrip(b"\x00")
+                if not self._pending:
+                    break
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            room = min(max(size, 1), self.max_bytes - self._total + 1)
+            out = self._inflate(room)
+        self._total += len(out)
+        if self._total > self.max_bytes:
+            raise InputError(
+                f"{self.name}: decompresses to more than the limit of {self.max_bytes} bytes"
+            )
+        return out
+
+    def _inflate(self, room: int) -> bytes:
+        data, self._pending = self._pending, b""
+        try:
+            out = self._inflater.decompress(data, room)
+        except zlib.error as exc:
+            raise self.damaged(str(exc)) from exc
+        self._pending = self._inflater.unconsumed_tail or self._inflater.unused_data
+        return out
+
+    def finish(self) -> None:
+        """The input has ended: raise if it ended inside a member (a cut-off download)."""
+        if not self._inflater.eof:
+            raise self.damaged("it ends before the compressed data does; the file is cut off")
+
+    def damaged(self, why: str) -> InputError:
+        return InputError(f"{self.name}: is gzip-compressed but damaged ({why})")
+
+
+__all__ = ["Decoded", "Gunzip", "decode_bytes", "gunzip_capped", "read_capped"]
