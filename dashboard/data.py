@@ -36,7 +36,7 @@ from analysis.learn.corrections import same_target
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
 from analysis.stance import STANCE_SETTINGS, Target, add_stance
-from dashboard import filters
+from dashboard import filters, views
 
 CATEGORICAL = schema.CATEGORICAL
 VIEW_COLUMNS = (
@@ -144,7 +144,7 @@ def initial_dataset() -> Dataset:
     path = cli_table_path()
     if path is None or path.suffix.lower() == ".duckdb":  # a project opens in project mode
         return sample_dataset()
-    frame, run = table_from_path(str(path), _mtime(path))
+    frame, run = table_from_path(str(path), views.modified(path))
     target = Target.from_dict((run or {}).get("target"))
     side = corrections_path(path)
     found: list[Correction] = []
@@ -442,10 +442,3 @@ def _input_name(item: pipeline.Input) -> str:
 
 def _same_source(reported: str, name: str) -> bool:
     return reported == name or Path(reported).name == Path(name).name
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

@@ -67,13 +67,13 @@ class ProjectSource:
 
     def changed(self) -> bool:
         """Whether the file was written since it was described (e.g. by a concurrent import)."""
-        return _mtime(self.path) != self.modified
+        return views.modified(self.path) != self.modified
 
 
 def describe(path: Path) -> ProjectSource:
     """Open ``path`` read-only and read its runs, sources, filter choices and size."""
     path = Path(path).resolve()
-    modified = _mtime(path)
+    modified = views.modified(path)
     with open_project(path, create=False, read_only=True, wait=OPEN_WAIT) as project:
         runs = project.runs()
         manifest = project.manifest(int(runs["run_id"].max())) if len(runs) else {}
@@ -118,7 +118,7 @@ class Reader:
         """``w`` with its text search run once per connection (see project_views.narrow)."""
         if w.search is None:
             return w
-        key = (w.search, _mtime(self.path))  # a new import changes what a search finds
+        key = (w.search, views.modified(self.path))  # a new import changes what a search finds
         known = self._hits.get(key)
         same = self._search == w.search
         narrowed = project_views.narrow(self(), w, searched=same, hits=None if same else known)
@@ -150,8 +150,8 @@ def overview(project: Project, w: Where) -> views.Overview:
     return views.Overview(
         statements=head.statements,
         speakers=head.speakers,
-        favor_share=_share(head.favor, head.labelled),
-        against_share=_share(head.against, head.labelled),
+        favor_share=views.share(head.favor, head.labelled),
+        against_share=views.share(head.against, head.labelled),
         gap=project_views.official_public_gap(project, w, sides=counts.sides),
         figures={
             "sentiment": charts.fig_sentiment_counts(counts.histogram),
@@ -312,14 +312,3 @@ def _target_text(raw: object) -> str:
     except ValueError:
         return ""
     return str(spec.get("text", "")) if isinstance(spec, dict) else ""
-
-
-def _share(part: int, total: int) -> float:
-    return float(part) / total if total else float("nan")
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return Path(path).stat().st_mtime
-    except OSError:
-        return 0.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,8 +53,8 @@ def overview(view: pd.DataFrame, *, texts: pd.Series | None = None) -> Overview:
     return Overview(
         statements=len(view),
         speakers=int(view["speaker"].nunique(dropna=True)),
-        favor_share=_share(counts.get("favor", 0), total_labelled),
-        against_share=_share(counts.get("against", 0), total_labelled),
+        favor_share=share(counts.get("favor", 0), total_labelled),
+        against_share=share(counts.get("against", 0), total_labelled),
         gap=aggregate.official_public_gap(view),
         figures={
             "sentiment": charts.fig_sentiment_histogram(view),
@@ -153,11 +154,29 @@ def _ranked(column: pd.Series, ascending: bool, k: int) -> np.ndarray[Any, Any]:
     return head[order][:k]
 
 
-def _share(part: int, total: int) -> float:
+def share(part: int, total: int) -> float:
+    """``part`` of ``total``; NaN (shown as "–") when there is nothing to divide."""
     return float(part) / total if total else float("nan")
 
 
-__all__ = ["Overview", "gap_text", "overview", "page_of", "speakers", "top_evidence"]
+def modified(path: Path) -> float:
+    """A file's change time, 0 once it is gone: a cache key that moves when the file does."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+__all__ = [
+    "Overview",
+    "gap_text",
+    "modified",
+    "overview",
+    "page_of",
+    "share",
+    "speakers",
+    "top_evidence",
+]
 
 
 def gap_figure(view: pd.DataFrame) -> go.Figure:

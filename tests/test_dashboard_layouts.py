@@ -109,6 +109,23 @@ def test_layouts_both_modes_offer_the_same_downloads(
     assert keys["memory"] == keys["project"] == ["CSV", "JSON", "Parquet", "Run manifest"]
 
 
+
+def test_layouts_both_modes_offer_the_same_chart_downloads(
+    modes: dict[str, tuple[AppTest, str]],
+) -> None:
+    labels = {}
+    for mode, (at, prefix) in modes.items():
+        _page(at, prefix, "export")
+        if mode == "project":  # a project builds its charts only when asked (SQL per chart)
+            at.toggle(key="export_charts").set_value(True).run()
+            assert not at.exception, [e.value for e in at.exception]
+        shown = [b.proto.label for b in at.get("download_button")][4:]
+        labels[mode] = [label for label in shown if not label.startswith("Corrections")]
+        labels[mode] += [i.value for i in at.main.info if "kaleido" in i.value]
+    assert labels["memory"] == labels["project"]
+    assert labels["memory"][0] == "All charts as one HTML page"
+    assert len(labels["memory"]) in {2, 6}  # then the kaleido note, or five PNG buttons
+
 def _click_first_points(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
     """Stand in for a browser selecting the scatter's first ``n`` points."""
     draw = st.plotly_chart

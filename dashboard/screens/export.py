@@ -95,37 +95,7 @@ def _figures() -> list[go.Figure]:
     return [*model.figures.values(), views.speaker_figure(view)]
 
 
-st.download_button(
-    "All charts as one HTML page",
-    lambda: export.charts_html(_figures()),
-    "reactionlens_charts.html",
-    "text/html",
-    key="dl_charts_html",
-    icon=":material/bar_chart:",
-)
-
-
-def _png(position: int) -> bytes:
-    return export.to_png(_figures()[position])
-
-
-if export.png_available():
-    names = ["sentiment", "stance_by_role", "quadrant", "timeline", "cross_table"]
-    cols = st.columns(len(names))
-    for col, name in zip(cols, names, strict=True):
-        col.download_button(
-            f"{name}.png",
-            functools.partial(_png, names.index(name)),
-            f"{name}.png",
-            "image/png",
-            key=f"dl_png_{name}",
-        )
-else:
-    st.info(
-        "PNG export needs the optional `kaleido` package, which is not installed. "
-        "Use the camera icon in any chart's toolbar to save it as PNG, or download the "
-        "HTML page above."
-    )
+layouts.chart_downloads(_figures)
 
 settings = run.get("stance_settings") or {}
 model = run.get("stance_model")

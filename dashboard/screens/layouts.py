@@ -9,6 +9,7 @@ function called when it is drawn, so a closed toggle costs nothing.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -49,6 +50,7 @@ SPEAKER_COLUMNS: dict[str, Any] = {  # the Speakers table's headings and number 
     "against": "Against",
     "neutral": "Neutral",
 }
+PNGS = ["sentiment", "stance_by_role", "quadrant", "timeline", "cross_table"]  # Overview order
 DOWNLOADS = {  # format: button label, file name, MIME type, icon
     "csv": ("CSV", "statements.csv", "text/csv", ":material/table:"),
     "json": (
@@ -276,6 +278,38 @@ def downloads(
         key="dl_manifest",
         icon=":material/receipt_long:",
     )
+
+
+def chart_downloads(figures: Callable[[], list[go.Figure]]) -> None:
+    """All charts as one HTML page, and each Overview chart as PNG (with kaleido); ``figures()``
+    (the Overview's five, then the speakers chart) runs when a button is clicked."""
+    st.download_button(
+        "All charts as one HTML page",
+        lambda: export.charts_html(figures()),
+        "reactionlens_charts.html",
+        "text/html",
+        key="dl_charts_html",
+        icon=":material/bar_chart:",
+    )
+    if not export.png_available():
+        st.info(
+            "PNG export needs the optional `kaleido` package, which is not installed. "
+            "Use the camera icon in any chart's toolbar to save it as PNG, or download the "
+            "HTML page above."
+        )
+        return
+    for column, (position, name) in zip(st.columns(len(PNGS)), enumerate(PNGS), strict=True):
+        column.download_button(
+            f"{name}.png",
+            functools.partial(_png, figures, position),
+            f"{name}.png",
+            "image/png",
+            key=f"dl_png_{name}",
+        )
+
+
+def _png(figures: Callable[[], list[go.Figure]], position: int) -> bytes:
+    return export.to_png(figures()[position])
 
 
 # ---- Data ----------------------------------------------------------------------------------

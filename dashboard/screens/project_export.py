@@ -50,11 +50,4 @@ if st.toggle("Prepare the charts for download", key="export_charts"):
     model = sidebar.project_memo("overview", source, project.overview)
     speakers = sidebar.project_memo("speakers", source, project.speakers)
     figures = [*model.figures.values(), project.speaker_figure(speakers)]
-    st.download_button(
-        "All charts as one HTML page",
-        export.charts_html(figures),
-        "charts.html",
-        "text/html",
-        key="dl_charts_html",
-        icon=":material/bar_chart:",
-    )
+    layouts.chart_downloads(lambda: figures)
