@@ -109,7 +109,6 @@ def test_layouts_both_modes_offer_the_same_downloads(
     assert keys["memory"] == keys["project"] == ["CSV", "JSON", "Parquet", "Run manifest"]
 
 
-
 def test_layouts_both_modes_offer_the_same_chart_downloads(
     modes: dict[str, tuple[AppTest, str]],
 ) -> None:
@@ -125,6 +124,7 @@ def test_layouts_both_modes_offer_the_same_chart_downloads(
     assert labels["memory"] == labels["project"]
     assert labels["memory"][0] == "All charts as one HTML page"
     assert len(labels["memory"]) in {2, 6}  # then the kaleido note, or five PNG buttons
+
 
 def _click_first_points(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
     """Stand in for a browser selecting the scatter's first ``n`` points."""
