@@ -122,12 +122,7 @@ def _add_analyze(commands: Any) -> None:
     )
     p.add_argument("--positive-threshold", type=float, default=0.05, metavar="X")
     p.add_argument("--negative-threshold", type=float, default=-0.05, metavar="X")
-    p.add_argument("--model", type=Path, help="a stance model from train-stance for this target")
-    p.add_argument(
-        "--corrections",
-        type=Path,
-        help="analyst corrections (JSONL); default: the sidecar of --out when it exists",
-    )
+    _add_label_options(p, "; default: the sidecar of --out when it exists")
     p.add_argument(
         "--workers",
         type=int,
@@ -167,6 +162,14 @@ def _add_target_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_label_options(p: argparse.ArgumentParser, default: str = "") -> None:
+    """What overrides the rules' stance: a trained model, then the analyst's corrections."""
+    p.add_argument("--model", type=Path, help="a stance model from train-stance for this target")
+    p.add_argument(
+        "--corrections", type=Path, help=f"analyst corrections (JSONL): their labels win{default}"
+    )
+
+
 def _add_quotes(commands: Any) -> None:
     p = commands.add_parser("quotes", help="print the direct quotations of an article")
     p.add_argument("article", metavar="ARTICLE_OR_URL")
@@ -200,8 +203,9 @@ def _add_rescore(commands: Any) -> None:
     )
     p.add_argument("project", type=Path, metavar="PROJECT")
     _add_target_options(p)
+    _add_label_options(p)
     p.add_argument("--workers", type=int, help="processes that score (default 1)")
-    p.set_defaults(run=_run_rescore)
+    p.set_defaults(run=_run_rescore, out=None)
 
 
 def _add_train_stance(commands: Any) -> None:
@@ -343,11 +347,14 @@ def _run_rescore(args: argparse.Namespace) -> int:
         raise InputError("rescore needs --target: name what stance is toward")
     if not args.project.is_file():
         raise InputError(f"{args.project}: no such project")
+    model, corrections = _model(args, target), _corrections(args)
     with store.open_project(args.project, create=False) as project:
         summary = parallel.rescore(
             project,
             target,
             on_topic=args.on_topic,
+            model=model,
+            corrections=corrections,
             workers=args.workers or 1,
             progress=BarProgress(enabled=sys.stderr.isatty()),
         )

@@ -71,9 +71,6 @@ class Scoring:
 
     def partition(self, part: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
         """Phase 1: the scored partition and, per row, whether it names the target itself."""
-        if not self.sentiment:
-            scored = add_stance(part, self.target, on_topic=self.on_topic)
-            return scored, names_target(scored)
         scored = score(
             part,
             target=self.target,
@@ -81,6 +78,7 @@ class Scoring:
             model=self.model,
             corrections=self.corrections,
             on_topic=self.on_topic,
+            sentiment=self.sentiment,
         )
         return scored, names_target(scored)
 
@@ -441,20 +439,25 @@ def rescore(
     target: Target,
     *,
     on_topic: bool = False,
+    model: TrainedModel | None = None,
+    corrections: Sequence[Correction] = (),
     workers: int = 1,
     partition_rows: int = PARTITION_ROWS,
     progress: Progress = silent,
 ) -> RunSummary:
     """Score stance toward ``target`` on the project's current statements, as a new run.
 
-    Nothing is re-imported or re-extracted; sentiment and every other column are kept. The
-    current rows are copied out, scored a partition at a time with the file closed (others may
-    read it meanwhile) and stored in one transaction; the earlier runs stay readable with
-    ``Project.statements(run=...)``.
+    Nothing is re-imported or re-extracted; sentiment and every other column are kept, except
+    where the analyst's ``corrections`` set a label (they win, as in an import, and a trained
+    ``model`` for the target reads stance first). The current rows are copied out, scored a
+    partition at a time with the file closed (others may read it meanwhile) and stored in one
+    transaction; the earlier runs stay readable with ``Project.statements(run=...)``.
     """
-    scoring = Scoring(target, on_topic=on_topic, sentiment=False)
+    scoring = Scoring(target, None, on_topic, model, tuple(corrections), sentiment=False)
     with pool(scoring, workers) as where:
         manifest = {"target": target.to_dict(), "on_topic": on_topic}
+        manifest["stance_model"] = None if model is None else {"name": model.name, **model.info}
+        manifest["corrections"] = len(corrections)
         manifest["engine"] = where.describe()
         with project.superseding(manifest) as version:
             seqs: deque[Any] = deque()

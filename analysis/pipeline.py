@@ -162,10 +162,17 @@ def score(
     model: TrainedModel | None = None,
     corrections: Sequence[Correction] = (),
     on_topic: bool = False,
+    sentiment: bool = True,
     progress: Progress = silent,
 ) -> pd.DataFrame:
-    """Fill the sentiment and stance columns; a trained model, then the analyst's corrections, win."""
-    scored = add_sentiment(frame, analyzer=analyzer, workers=workers, progress=progress)
+    """Fill the sentiment and stance columns; a trained model, then the analyst's corrections, win.
+
+    ``sentiment=False`` keeps the sentiment columns as they are (a project re-scored toward a new
+    target): only stance is read again, and the corrections still apply to both.
+    """
+    scored = frame
+    if sentiment:
+        scored = add_sentiment(frame, analyzer=analyzer, workers=workers, progress=progress)
     scored = add_stance(scored, target, progress=progress, on_topic=on_topic)
     if model is not None:
         scored = add_model_stance(scored, model)

@@ -40,6 +40,32 @@ def test_analyze_project_appends_once_and_rescore_adds_a_run(
         assert opened.manifest(3)["target"]["text"] == "the new streets"
 
 
+def test_rescore_applies_the_analysts_corrections(
+    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path
+) -> None:
+    """Corrected in the dashboard (on an exported selection), applied to the whole project."""
+    project = tmp_path / "lanes.duckdb"
+    argv = ["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)]
+    assert cli.main(argv) == 0
+    corrections = tmp_path / "corrections.jsonl"
+    line = {"text": "Scrap the bus lanes now", "target": "the bus lanes", "label": "favor"}
+    corrections.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    rescore = ["rescore", str(project), "--target", "the bus lanes"]
+    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
+    with store.open_project(project, read_only=True) as opened:
+        labels = opened.statements().set_index("text")["stance_label"]
+        first = opened.statements(run=1).set_index("text")["stance_label"]
+        assert opened.manifest(2)["corrections"] == 1
+    assert (first["Scrap the bus lanes now"], labels["Scrap the bus lanes now"]) == (
+        "against",
+        "favor",
+    )
+    assert labels.drop("Scrap the bus lanes now").equals(first.drop("Scrap the bus lanes now"))
+    capsys.readouterr()
+    assert cli.main([*rescore, "--corrections", str(tmp_path / "none.jsonl")]) == 2
+    assert "--corrections" in capsys.readouterr().err
+
+
 def test_rescore_of_a_missing_project_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -13,8 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis import aggregate, parallel, schema, store
+from analysis import aggregate, parallel, pipeline, schema, store
 from analysis.errors import InputError, ReactionLensError
+from analysis.learn import Correction
 from analysis.report import ImportReport
 from analysis.stance import Target, add_stance
 
@@ -506,6 +507,32 @@ def test_rescore_in_partitions_on_two_processes_equals_one_pass(filled: Path) ->
         expected = add_stance(project.statements(), target)
         parallel.rescore(project, target, workers=2, partition_rows=9)
         pd.testing.assert_frame_equal(project.statements(), expected)
+
+
+def test_rescore_with_corrections_equals_one_pass_with_them(filled: Path) -> None:
+    """The analyst's labels win in a re-score as in an import: by id, by text, for sentiment."""
+    target = Target.parse("the council")
+    with store.open_project(filled) as project:
+        before = project.statements()
+        row, text = before.iloc[3], before["text"].iloc[40]
+        corrections = [
+            Correction("favor", "The Council", statement_id=row["statement_id"]),
+            Correction("against", "the council", text=text),
+            Correction("positive", field="sentiment", statement_id=before["statement_id"][50]),
+            Correction("against", "another target", statement_id=before["statement_id"][7]),
+        ]
+        expected = pipeline.score(before, target=target, corrections=corrections, sentiment=False)
+        parallel.rescore(project, target, corrections=corrections, workers=2, partition_rows=9)
+        after = project.statements()
+        manifest = project.manifest(3)
+    pd.testing.assert_frame_equal(after, expected)
+    assert (after["stance_label"][3], after["stance_label"][40]) == ("favor", "against")
+    assert after["sentiment_label"][50] == "positive"
+    assert after["stance_label"][7] == add_stance(before, target)["stance_label"][7]
+    assert after.drop(index=50)["sentiment_evidence"].equals(
+        before.drop(index=50)["sentiment_evidence"]
+    )
+    assert manifest["corrections"] == 4 and manifest["stance_model"] is None
 
 
 def test_rescore_copies_the_current_rows_a_window_at_a_time_in_import_order(

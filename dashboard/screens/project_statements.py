@@ -2,7 +2,7 @@
 
 Only the page on screen is read from the file (offset and limit over the import order, or the
 chosen sort), so a million statements page as fast as a hundred. Corrections need the rows in
-memory: the page says how to get a selection that can be corrected.
+memory: the page says how to correct a selection and apply the corrections with ``rescore``.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ rows = project.explorer(
 )
 st.caption(f"Statements {first + 1:,}–{first + len(rows):,} of {matching:,}")
 st.info(
-    "Corrections and model training need the statements in memory; a project is opened "
-    f"read-only. On **Export**, download a selection of at most {project.EXPORT_ROWS:,} "
-    "statements as Parquet and open it with `reaction-lens dashboard selection.parquet` "
-    "to correct it.",
+    "A project is opened read-only, so corrections are made on a selection: on **Export**, "
+    f"download at most {project.EXPORT_ROWS:,} statements as Parquet, open them with "
+    "`reaction-lens dashboard selection.parquet`, correct them, and download your "
+    "corrections (Export page). `reaction-lens rescore PROJECT --target … --corrections "
+    "corrections.jsonl` then applies them to the whole project as a new run.",
     icon=":material/info:",
 )
 
