@@ -41,7 +41,7 @@ from analysis.ingest.comments import (
     read_comments,
     statements,
 )
-from analysis.ingest.decode import Gunzip
+from analysis.ingest.decode import Gunzip, inflated_name
 from analysis.ingest.layouts import Layout
 from analysis.ingest.tables import (
     DELIMITED,
@@ -291,8 +291,7 @@ class _File:
     def name(self) -> str:
         """The name whose suffix tells the format: ``x.csv`` of ``x.csv.gz``, as the whole-file
         read (``tables.parse_bytes``) names what it inflates."""
-        name = self.path.name
-        return name.removesuffix(".gz").removesuffix(".GZ") if self.gzip else name
+        return inflated_name(self.path.name) if self.gzip else self.path.name
 
     def open(self, *, skip: int = 0, capped: bool = True) -> io.RawIOBase:
         """A raw stream of the bytes from ``skip`` on; past the cap a read raises InputError."""

@@ -105,6 +105,11 @@ def read_capped(path: Path, *, max_bytes: int) -> bytes:
         raise InputError(f"{path}: not readable (permission denied)") from exc
 
 
+def inflated_name(name: str) -> str:
+    """The name of what a gzip file holds (``x.csv`` of ``x.csv.gz``): its suffix tells the format."""
+    return name.removesuffix(".gz").removesuffix(".GZ")
+
+
 def gunzip_capped(data: bytes, *, name: str, max_bytes: int) -> bytes:
     """Decompress gzip data without ever holding more than ``max_bytes`` of output."""
     inflater = Gunzip(name=name, max_bytes=max_bytes)
@@ -175,4 +180,4 @@ class Gunzip:
         return InputError(f"{self.name}: is gzip-compressed but damaged ({why})")
 
 
-__all__ = ["Decoded", "Gunzip", "decode_bytes", "gunzip_capped", "read_capped"]
+__all__ = ["Decoded", "Gunzip", "decode_bytes", "gunzip_capped", "inflated_name", "read_capped"]

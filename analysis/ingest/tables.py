@@ -21,7 +21,7 @@ import orjson
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.ingest.decode import decode_bytes, gunzip_capped
+from analysis.ingest.decode import decode_bytes, gunzip_capped, inflated_name
 from analysis.report import RAW_EXCERPT, Skip
 
 _TEXT_KEYS = frozenset({"text", "body", "full_text", "comment", "message", "legacy", "snippet"})
@@ -70,7 +70,7 @@ def parse_bytes(
         inner = gunzip_capped(data, name=name, max_bytes=max_bytes)
         parsed = parse_bytes(
             inner,
-            name.removesuffix(".gz").removesuffix(".GZ"),
+            inflated_name(name),
             max_bytes=max_bytes,
             slimmer=slimmer,
         )
