@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, store
+from analysis import cli, pipeline, project_views, store
+from dashboard import learn
+from dashboard import project as dashboard_project
 
 COMMENTS = (
     "id,author,created_at,text\n"
@@ -120,3 +122,32 @@ def test_a_project_reads_back_as_a_statement_table_for_the_dashboard(
     frame, run = pipeline.read_statements(project)
     assert sorted(frame["speaker"]) == ["ann", "bo", "cy"]
     assert run is not None and run["target"]["text"] == "the bus lanes"
+
+
+def test_a_selection_corrected_in_the_dashboard_is_applied_to_the_project(
+    comments: Path, tmp_path: Path
+) -> None:
+    """The loop the project's Statements page describes: export a selection, correct it in
+    memory, download the corrections, rescore the project with them."""
+    project = tmp_path / "lanes.duckdb"
+    argv = ["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)]
+    assert cli.main(argv) == 0
+    with store.open_project(project, read_only=True) as opened:
+        manifest = opened.manifest(1)
+    selection = tmp_path / "selection.parquet"
+    against = project_views.where(stances=["against"])
+    selection.write_bytes(dashboard_project.download(project, against, "parquet", manifest))
+    rows, _ = pipeline.read_statements(selection)
+    corrected = learn.corrections_for(
+        rows, rows.index, field="stance", label="neutral", target="the bus lanes"
+    )
+    corrections = tmp_path / "corrections.jsonl"
+    corrections.write_bytes(learn.corrections_jsonl(corrected))
+    rescore = ["rescore", str(project), "--target", "the bus lanes"]
+    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
+    with store.open_project(project, read_only=True) as opened:
+        before, after = opened.statements(run=1), opened.statements()
+    fixed = after["statement_id"].isin(rows["statement_id"])
+    assert len(rows) >= 1 and fixed.sum() == len(rows)
+    assert (after.loc[fixed, "stance_label"] == "neutral").all()
+    assert after.loc[~fixed, "stance_label"].equals(before.loc[~fixed, "stance_label"])
