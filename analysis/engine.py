@@ -29,6 +29,7 @@ from analysis.parallel import (
     analyze,
     analyze_into,
     apply_fixes,
+    held,
     partitions,
     with_analyzer,
 )
@@ -133,7 +134,7 @@ def analyze_dask_into(
     **load_options: Any,
 ) -> tuple[RunSummary, Analysis]:
     """:func:`analyze_dask` streamed into a project, as :func:`analysis.parallel.analyze_into`."""
-    scoring = Scoring(target, analyzer, on_topic, model, tuple(corrections))
+    scoring = held(project, Scoring(target, analyzer, on_topic, model, tuple(corrections)))
     with cluster(scoring, scheduler, n_workers=n_workers) as where:
         return analyze_into(
             project,

@@ -28,7 +28,13 @@ from typing import Any, Protocol
 import pandas as pd
 
 from analysis import schema
-from analysis.learn import Correction, TrainedModel, add_model_stance, apply_corrections
+from analysis.learn import (
+    Correction,
+    TrainedModel,
+    add_model_stance,
+    apply_corrections,
+    merge_corrections,
+)
 from analysis.pipeline import Analysis, Failure, Input, Stream, load_stream, run_manifest, score
 from analysis.progress import Progress, silent
 from analysis.report import ImportReport
@@ -386,9 +392,12 @@ def analyze_into(
     partition at a time.
 
     Memory holds a few partitions and the reply columns, never the whole import. One
-    transaction, as :meth:`Project.append`. Returns the run summary and the run's reports,
-    failures and manifest (``statements`` is empty: they are in the project).
+    transaction, as :meth:`Project.append`. The corrections the project holds apply with those of
+    ``scoring`` (a cluster given as ``workers`` must hold a scoring made with :func:`held`), and
+    the run stores them. Returns the run summary and the run's reports, failures and manifest
+    (``statements`` is empty: they are in the project).
     """
+    scoring = held(project, scoring)
     hashes = content_hashes(inputs)
     repeat = project.imported(hashes)  # imported before: not read again, reported as such
     fresh = [i for i in inputs if not (isinstance(i, str | Path) and Path(i).name in repeat)]
@@ -411,9 +420,16 @@ def analyze_into(
             lambda: _manifest(scoring, stream, where, load_options),
             content_hashes=hashes,
             updates=fixes,
+            corrections=scoring.corrections,
         )
         manifest = _manifest(scoring, stream, where, load_options)
     return summary, Analysis(schema.empty(), stream.reports, stream.failures, manifest)
+
+
+def held(project: Project, scoring: Scoring) -> Scoring:
+    """``scoring`` with the corrections ``project`` holds, under its own (which win)."""
+    merged = merge_corrections(project.corrections(), scoring.corrections)
+    return replace(scoring, corrections=tuple(merged))
 
 
 @contextmanager
@@ -448,18 +464,20 @@ def rescore(
     """Score stance toward ``target`` on the project's current statements, as a new run.
 
     Nothing is re-imported or re-extracted; sentiment and every other column are kept, except
-    where the analyst's ``corrections`` set a label (they win, as in an import, and a trained
-    ``model`` for the target reads stance first). The current rows are copied out, scored a
-    partition at a time with the file closed (others may read it meanwhile) and stored in one
-    transaction; the earlier runs stay readable with ``Project.statements(run=...)``.
+    where the analyst's corrections set a label: those the project holds and ``corrections``
+    (which win), as in an import; a trained ``model`` for the target reads stance first. The
+    current rows are copied out, scored a partition at a time with the file closed (others may
+    read it meanwhile) and stored in one transaction; the earlier runs stay readable with
+    ``Project.statements(run=...)``.
     """
     scoring = Scoring(target, None, on_topic, model, tuple(corrections), sentiment=False)
+    scoring = held(project, scoring)
     with pool(scoring, workers) as where:
         manifest = {"target": target.to_dict(), "on_topic": on_topic}
         manifest["stance_model"] = None if model is None else {"name": model.name, **model.info}
-        manifest["corrections"] = len(corrections)
+        manifest["corrections"] = len(scoring.corrections)
         manifest["engine"] = where.describe()
-        with project.superseding(manifest) as version:
+        with project.superseding(manifest, corrections=scoring.corrections) as version:
             seqs: deque[Any] = deque()
             run = Scored(version.current_partitions(partition_rows, seqs), where, progress=progress)
             for part in run.partitions:

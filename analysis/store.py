@@ -7,13 +7,19 @@ stored is not inserted twice. Re-scoring stance toward a new target is a new run
 statements; earlier runs stay readable. Aggregates run in DuckDB SQL so pages stay fast at
 millions of rows.
 
-Tables (``SCHEMA_VERSION`` 2)::
+Tables (``SCHEMA_VERSION`` 3)::
 
     meta        key, value                       schema_version, created_at
     runs        run_id, kind, created_at, target JSON, manifest JSON, statements_added
     sources     source, sha256, run_id, imported_at, layout, report JSON
     statements  the columns of analysis.schema.COLUMNS + run_id, seq, current
     skipped     run_id, source, row, reason, raw
+    corrections run_id, seq, item JSON           the analyst's labels a run applied
+
+The analyst's corrections stay with the project: a run stores those it applied that the project
+did not hold yet, and :meth:`Project.corrections` gives them back (a later one for the same
+statement, target and field replaces an earlier one), so the next import or re-score applies
+them again rather than losing them.
 
 ``current`` marks the newest version of each statement (a stance re-score supersedes older
 ones); ``seq`` keeps the import order for paging. A column added to the statement schema after
@@ -44,10 +50,11 @@ import pyarrow.parquet as pq
 
 from analysis import schema
 from analysis.errors import InputError, ReactionLensError
+from analysis.learn.corrections import Correction, make_correction, merge_corrections
 from analysis.report import ImportReport
 from analysis.schema import STANCE_LABELS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_DIR = "reaction-lens"
 # DuckDB may otherwise cache up to 80% of the machine's memory; past this it spills to disk.
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "512MB"}
@@ -105,6 +112,7 @@ class Project:
         *,
         content_hashes: Mapping[str, str],
         updates: Callable[[StagedRows], pd.DataFrame] | None = None,
+        corrections: Sequence[Correction] = (),
     ) -> RunSummary:
         """Add one analysed import as a new run, in one transaction.
 
@@ -123,6 +131,7 @@ class Project:
                 rows (:data:`StagedRows`); returns ``statement_id`` and some schema columns
                 that replace those of this run's rows (an engine's late corrections, such as
                 replies whose thread crossed partitions).
+            corrections: the analyst's corrections this import applied; stored with the run.
         """
         self._writable()
         parts = [frame] if isinstance(frame, pd.DataFrame) else frame
@@ -144,6 +153,7 @@ class Project:
                 self._fail_after("sources")
                 skipped = self._insert_skipped(run_id, fresh)
                 self._fail_after("skipped")
+                self._insert_corrections(run_id, corrections)
                 sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
                 _sql(self.con, sql, [added, run_id])
             offered = spill.offered - sum(spill.offered_by_source.get(s, 0) for s in repeat)
@@ -165,14 +175,17 @@ class Project:
     # ------------------------------------------------------------------ re-scoring
 
     @contextmanager
-    def superseding(self, manifest: Mapping[str, Any]) -> Iterator[Version]:
+    def superseding(
+        self, manifest: Mapping[str, Any], *, corrections: Sequence[Correction] = ()
+    ) -> Iterator[Version]:
         """A new run whose rows replace the current ones (a re-score), stored in one transaction.
 
         Inside the block, read the current rows from the :class:`Version` and give it their new
         versions; the file is closed meanwhile (scoring takes minutes), so others may read it.
         When the block ends the new rows become current and the earlier ones stay readable by
         run. If another process added a run meanwhile, nothing is stored and the re-score says
-        so: its new versions would hide that run's rows.
+        so: its new versions would hide that run's rows. ``corrections``: those the re-score
+        applied, stored with the run.
         """
         self._writable()
         with _Spill() as spill:
@@ -192,6 +205,7 @@ class Project:
                 _sql(self.con, sql, [run_id])
                 self._fail_after("superseded")
                 self._insert_run(run_id, "rescore", manifest)
+                self._insert_corrections(run_id, corrections)
                 sql = "UPDATE runs SET statements_added = ? WHERE run_id = ?"
                 _sql(self.con, sql, [spill.rows, run_id])
 
@@ -291,6 +305,13 @@ class Project:
             raise InputError(f"project {self.path} has no run {run}; see Project.runs()")
         return dict(json.loads(row[0]))
 
+    def corrections(self) -> list[Correction]:
+        """The analyst's corrections the project holds, oldest first, one per statement, target
+        and field (the latest)."""
+        rows = _sql(self.con, "SELECT item FROM corrections ORDER BY run_id, seq")
+        found = [make_correction(json.loads(r[0]), where=f"project {self.path}") for r in rows]
+        return merge_corrections(found)
+
     def sources(self) -> pd.DataFrame:
         """Every imported source with its hash, run, time, layout and row accounting."""
         sql = (
@@ -343,6 +364,14 @@ class Project:
         _sql(
             self.con, "INSERT INTO runs VALUES (?, ?, now(), ?, ?, 0)", [run_id, kind, target, body]
         )
+
+    def _insert_corrections(self, run_id: int, corrections: Sequence[Correction]) -> None:
+        """Those of ``corrections`` that change what the project holds (new, or a new label)."""
+        held = {c.key: c for c in self.corrections()}
+        new = [c for c in merge_corrections(corrections) if held.get(c.key) != c]
+        for seq, c in enumerate(new):
+            item = json.dumps(c.to_dict(), ensure_ascii=False)
+            _sql(self.con, "INSERT INTO corrections VALUES (?, ?, ?)", [run_id, seq, item])
 
     def _known_hashes(self) -> set[tuple[str, str]]:
         rows = _sql(self.con, "SELECT source, sha256 FROM sources")
@@ -759,6 +788,8 @@ _DDL = (
     "run_id INTEGER NOT NULL, imported_at TIMESTAMPTZ NOT NULL, layout VARCHAR, report VARCHAR)",
     "CREATE TABLE IF NOT EXISTS skipped (run_id INTEGER NOT NULL, source VARCHAR, row BIGINT, "
     "reason VARCHAR, raw VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS corrections (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, "
+    "item VARCHAR NOT NULL)",
 )
 
 
@@ -833,8 +864,16 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
         _sql(con, f"ALTER TABLE statements ADD COLUMN {name} {_SQL_TYPES[schema.COLUMNS[name]]}")
 
 
+def _migrate_2_to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 kept no corrections: add the ``corrections`` table (empty)."""
+    _sql(con, _DDL[4])
+
+
 #: from-version -> step to the next version; each step runs in the migration's transaction.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:

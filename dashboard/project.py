@@ -28,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import aggregate, project_views
+from analysis.learn import Correction
 from analysis.project_views import Where
 from analysis.stance import Target
 from analysis.store import Project, open_project
@@ -55,6 +56,7 @@ class ProjectSource:
     runs: pd.DataFrame
     sources: pd.DataFrame  # one row per imported source, with its accounting
     skipped: pd.DataFrame  # skipped rows counted per source and reason
+    corrections: list[Correction]  # the analyst's, which imports and re-scores apply
 
     @property
     def origin(self) -> str:
@@ -88,6 +90,7 @@ def describe(path: Path) -> ProjectSource:
             runs=runs,
             sources=project.sources(),
             skipped=project_views.skipped_reasons(project),
+            corrections=project.corrections(),
         )
 
 

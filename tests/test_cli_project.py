@@ -68,6 +68,32 @@ def test_rescore_applies_the_analysts_corrections(
     assert "--corrections" in capsys.readouterr().err
 
 
+def test_a_project_keeps_its_corrections_for_later_runs(comments: Path, tmp_path: Path) -> None:
+    """Given once, a correction holds in the next re-score and in the next day's import (a
+    copy-pasted comment is corrected by its text)."""
+    project = tmp_path / "lanes.duckdb"
+    analyze = ["analyze", "--target", "the bus lanes", "--project", str(project)]
+    assert cli.main([*analyze, str(comments)]) == 0
+    corrections = tmp_path / "corrections.jsonl"
+    line = {"text": "Scrap the bus lanes now", "target": "the bus lanes", "label": "favor"}
+    corrections.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    rescore = ["rescore", str(project), "--target", "the bus lanes"]
+    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
+    assert cli.main(rescore) == 0
+    tuesday = tmp_path / "tuesday.csv"
+    tuesday.write_text(
+        "id,author,created_at,text\n9,di,2026-03-10T09:00:00Z,Scrap the bus lanes now\n",
+        encoding="utf-8",
+    )
+    assert cli.main([*analyze, str(tuesday)]) == 0
+    with store.open_project(project, read_only=True) as opened:
+        rows = opened.statements()
+        assert len(opened.corrections()) == 1
+    scrap = rows[rows["text"] == "Scrap the bus lanes now"]
+    assert scrap["source"].tolist() == ["comments.csv", "tuesday.csv"]
+    assert scrap["stance_label"].tolist() == ["favor", "favor"]
+
+
 def test_rescore_of_a_missing_project_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ Driven through AppTest on a small project of our own invented statements (confte
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,8 +21,10 @@ import streamlit as st
 from conftest import HARBOUR_RUN, harbour_frame
 from streamlit.testing.v1 import AppTest
 
-from analysis import aggregate, pipeline, project_views, store
+from analysis import aggregate, parallel, pipeline, project_views, store
+from analysis.learn import Correction
 from analysis.report import ImportReport
+from analysis.stance import Target
 from dashboard import export as dashboard_export
 from dashboard import filters, project
 
@@ -295,3 +298,20 @@ def test_an_empty_project_says_so_on_every_page(
     for page in PAGES:
         _go(at, page)
     assert any("No source has been imported" in c.value for c in _go(at, PAGES[0]).caption)
+
+
+def test_data_page_offers_the_corrections_the_project_holds(
+    harbour_project: tuple[Path, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "corrected.duckdb"
+    shutil.copy(harbour_project[0], path)
+    target = "the Harbour Road plan"
+    with store.open_project(path) as opened:
+        first = str(opened.page(0, 1)["statement_id"].iloc[0])
+        held = [Correction("against", target, statement_id=first)]
+        parallel.rescore(opened, Target.parse(target), corrections=held)
+    monkeypatch.setattr(sys, "argv", [str(Path(APP).resolve()), str(path)])
+    at = _go(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "screens/project_data.py")
+    assert any(c.value.startswith("1 analyst correction is stored") for c in at.caption)
+    button = next(b for b in at.get("download_button") if "corrections" in b.proto.label)
+    assert not button.proto.disabled

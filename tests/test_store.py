@@ -81,7 +81,7 @@ def append(project: store.Project, source: str, frame: pd.DataFrame, digest: str
 def table_counts(path: Path) -> dict[str, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = ("runs", "sources", "statements", "skipped")
+        tables = ("runs", "sources", "statements", "skipped", "corrections")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -206,7 +206,9 @@ def test_append_stream_failing_midway_adds_nothing(project_path: Path) -> None:
     with store.open_project(project_path) as project:
         with pytest.raises(OSError, match="worker lost"):
             project.append(parts(), [report("big.csv", frame)], MANIFEST, content_hashes={})
-    assert table_counts(project_path) == {"runs": 0, "sources": 0, "statements": 0, "skipped": 0}
+    assert table_counts(project_path) == dict.fromkeys(
+        ("runs", "sources", "statements", "skipped", "corrections"), 0
+    )
 
 
 def _append_many(path: str, source: str, times: int) -> None:
@@ -472,7 +474,10 @@ def test_rescore_failure_leaves_project_as_before(filled: Path) -> None:
     with store.open_project(filled) as project:
         project._fail_after = fail
         with pytest.raises(RuntimeError, match="injected"):
-            parallel.rescore(project, Target.parse("the council"), partition_rows=7)
+            favor = Correction("favor", "the council", statement_id=before["statement_id"][0])
+            parallel.rescore(
+                project, Target.parse("the council"), corrections=[favor], partition_rows=7
+            )
     assert table_counts(filled) == counts
     with store.open_project(filled, read_only=True) as project:
         pd.testing.assert_frame_equal(project.statements(), before)
@@ -533,6 +538,41 @@ def test_rescore_with_corrections_equals_one_pass_with_them(filled: Path) -> Non
         before.drop(index=50)["sentiment_evidence"]
     )
     assert manifest["corrections"] == 4 and manifest["stance_model"] is None
+
+
+def test_corrections_stay_with_the_project_and_the_latest_label_wins(filled: Path) -> None:
+    """A re-score stores the corrections it applied; the next one, given none, applies them
+    again; a correction that changes a label back replaces the one before it."""
+    target = Target.parse("the council")
+    with store.open_project(filled) as project:
+        ids = project.statements()["statement_id"]
+        first = [Correction("favor", "the council", statement_id=ids[3])]
+        parallel.rescore(project, target, corrections=first)
+        parallel.rescore(project, target)  # no corrections given: the project's apply
+        assert project.statements()["stance_label"][3] == "favor"
+        assert project.manifest(4)["corrections"] == 1
+        flips = [
+            Correction(label, "the council", statement_id=ids[3]) for label in ("against", "favor")
+        ]
+        parallel.rescore(project, target, corrections=flips[:1])
+        parallel.rescore(project, target, corrections=flips[1:])
+        assert project.corrections() == flips[1:]
+        assert project.statements()["stance_label"][3] == "favor"
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_open_project_migrates_version_2(filled: Path, read_only: bool) -> None:
+    """Version 2 kept no corrections: the table is added, empty, and a re-score fills it."""
+    con = duckdb.connect(str(filled))
+    con.execute("DROP TABLE corrections")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with store.open_project(filled, read_only=read_only) as project:
+        assert project.corrections() == [] and project.count() == 55
+    favor = Correction("favor", "bus lanes", text="anything at all")
+    with store.open_project(filled) as project:
+        parallel.rescore(project, Target.parse("bus lanes"), corrections=[favor])
+        assert project.corrections() == [favor]
 
 
 def test_rescore_copies_the_current_rows_a_window_at_a_time_in_import_order(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import project_views
-from dashboard import project, sidebar, state
+from dashboard import learn, project, sidebar, state
 from dashboard.screens import layouts
 
 SKIPPED_SHOWN = 100
@@ -48,6 +48,22 @@ st.caption(
     f'`reaction-lens rescore {source.path.name} --target "…"` scores stance toward another '
     "target as a new run; `reaction-lens analyze FILES --project "
     f"{source.path.name}` adds sources. Then press *Reload the project*."
+)
+
+held = len(source.corrections)
+st.caption(
+    f"{held:,} analyst correction{'s are' if held != 1 else ' is'} stored with the project: "
+    "imports and re-scores apply them (a stance one only toward its own target); "
+    "`--corrections FILE` on either adds more."
+)
+st.download_button(
+    "The project's corrections (JSONL)",
+    learn.corrections_jsonl(source.corrections),
+    "corrections.jsonl",
+    "application/jsonl",
+    key="dl_project_corrections",
+    icon=":material/edit_note:",
+    disabled=not held,
 )
 
 st.subheader("What was read")
