@@ -19,10 +19,32 @@ COMMENTS = (
 )
 
 
+TARGET = "the bus lanes"
+SCRAP = {"text": "Scrap the bus lanes now", "target": TARGET, "label": "favor"}
+ANALYZE = ["analyze", "--target", TARGET, "--project"]
+
+
 @pytest.fixture
 def comments(tmp_path: Path) -> Path:
     path = tmp_path / "comments.csv"
     path.write_text(COMMENTS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def imported(comments: Path, tmp_path: Path) -> Path:
+    """A project holding one import of ``comments``, stance toward TARGET."""
+    project = tmp_path / "lanes.duckdb"
+    assert cli.main([*ANALYZE, str(project), str(comments)]) == 0
+    return project
+
+
+def _rescore(project: Path, *options: str) -> int:
+    return cli.main(["rescore", str(project), "--target", TARGET, *options])
+
+
+def _jsonl(path: Path, *items: dict[str, str]) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
     return path
 
 
@@ -43,18 +65,12 @@ def test_analyze_project_appends_once_and_rescore_adds_a_run(
 
 
 def test_rescore_applies_the_analysts_corrections(
-    capsys: pytest.CaptureFixture[str], comments: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], imported: Path, tmp_path: Path
 ) -> None:
     """Corrected in the dashboard (on an exported selection), applied to the whole project."""
-    project = tmp_path / "lanes.duckdb"
-    argv = ["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)]
-    assert cli.main(argv) == 0
-    corrections = tmp_path / "corrections.jsonl"
-    line = {"text": "Scrap the bus lanes now", "target": "the bus lanes", "label": "favor"}
-    corrections.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    rescore = ["rescore", str(project), "--target", "the bus lanes"]
-    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
-    with store.open_project(project, read_only=True) as opened:
+    corrections = _jsonl(tmp_path / "corrections.jsonl", SCRAP)
+    assert _rescore(imported, "--corrections", str(corrections)) == 0
+    with store.open_project(imported, read_only=True) as opened:
         labels = opened.statements().set_index("text")["stance_label"]
         first = opened.statements(run=1).set_index("text")["stance_label"]
         assert opened.manifest(2)["corrections"] == 1
@@ -64,29 +80,23 @@ def test_rescore_applies_the_analysts_corrections(
     )
     assert labels.drop("Scrap the bus lanes now").equals(first.drop("Scrap the bus lanes now"))
     capsys.readouterr()
-    assert cli.main([*rescore, "--corrections", str(tmp_path / "none.jsonl")]) == 2
+    assert _rescore(imported, "--corrections", str(tmp_path / "none.jsonl")) == 2
     assert "--corrections" in capsys.readouterr().err
 
 
-def test_a_project_keeps_its_corrections_for_later_runs(comments: Path, tmp_path: Path) -> None:
+def test_a_project_keeps_its_corrections_for_later_runs(imported: Path, tmp_path: Path) -> None:
     """Given once, a correction holds in the next re-score and in the next day's import (a
     copy-pasted comment is corrected by its text)."""
-    project = tmp_path / "lanes.duckdb"
-    analyze = ["analyze", "--target", "the bus lanes", "--project", str(project)]
-    assert cli.main([*analyze, str(comments)]) == 0
-    corrections = tmp_path / "corrections.jsonl"
-    line = {"text": "Scrap the bus lanes now", "target": "the bus lanes", "label": "favor"}
-    corrections.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    rescore = ["rescore", str(project), "--target", "the bus lanes"]
-    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
-    assert cli.main(rescore) == 0
+    corrections = _jsonl(tmp_path / "corrections.jsonl", SCRAP)
+    assert _rescore(imported, "--corrections", str(corrections)) == 0
+    assert _rescore(imported) == 0
     tuesday = tmp_path / "tuesday.csv"
     tuesday.write_text(
         "id,author,created_at,text\n9,di,2026-03-10T09:00:00Z,Scrap the bus lanes now\n",
         encoding="utf-8",
     )
-    assert cli.main([*analyze, str(tuesday)]) == 0
-    with store.open_project(project, read_only=True) as opened:
+    assert cli.main([*ANALYZE, str(imported), str(tuesday)]) == 0
+    with store.open_project(imported, read_only=True) as opened:
         rows = opened.statements()
         assert len(opened.corrections()) == 1
     scrap = rows[rows["text"] == "Scrap the bus lanes now"]
@@ -151,27 +161,23 @@ def test_a_project_reads_back_as_a_statement_table_for_the_dashboard(
 
 
 def test_a_selection_corrected_in_the_dashboard_is_applied_to_the_project(
-    comments: Path, tmp_path: Path
+    imported: Path, tmp_path: Path
 ) -> None:
     """The loop the project's Statements page describes: export a selection, correct it in
     memory, download the corrections, rescore the project with them."""
-    project = tmp_path / "lanes.duckdb"
-    argv = ["analyze", str(comments), "--target", "the bus lanes", "--project", str(project)]
-    assert cli.main(argv) == 0
-    with store.open_project(project, read_only=True) as opened:
+    with store.open_project(imported, read_only=True) as opened:
         manifest = opened.manifest(1)
     selection = tmp_path / "selection.parquet"
     against = project_views.where(stances=["against"])
-    selection.write_bytes(dashboard_project.download(project, against, "parquet", manifest))
+    selection.write_bytes(dashboard_project.download(imported, against, "parquet", manifest))
     rows, _ = pipeline.read_statements(selection)
     corrected = learn.corrections_for(
-        rows, rows.index, field="stance", label="neutral", target="the bus lanes"
+        rows, rows.index, field="stance", label="neutral", target=TARGET
     )
     corrections = tmp_path / "corrections.jsonl"
     corrections.write_bytes(learn.corrections_jsonl(corrected))
-    rescore = ["rescore", str(project), "--target", "the bus lanes"]
-    assert cli.main([*rescore, "--corrections", str(corrections)]) == 0
-    with store.open_project(project, read_only=True) as opened:
+    assert _rescore(imported, "--corrections", str(corrections)) == 0
+    with store.open_project(imported, read_only=True) as opened:
         before, after = opened.statements(run=1), opened.statements()
     fixed = after["statement_id"].isin(rows["statement_id"])
     assert len(rows) >= 1 and fixed.sum() == len(rows)
