@@ -333,11 +333,6 @@ class Project:
             params.append(source)
         return self.con.execute(sql + " ORDER BY run_id, source, row", params).df()
 
-    def has_source(self, sha256: str) -> bool:
-        """Whether a source with these bytes was imported already (skip re-scoring it)."""
-        row = _first(self.con, "SELECT count(*) FROM sources WHERE sha256 = ?", [sha256])
-        return bool(row and row[0])
-
     # ------------------------------------------------------------------ internals
 
     def _writable(self) -> None:
